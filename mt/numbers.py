@@ -1,0 +1,326 @@
+"""Figures in running text, read the way each language writes them, so a check can compare values.
+
+"670 miljoen USD" (nl), "670 millions USD" (fr), "670 Millionen USD" (de) and "USD 670 million" (en)
+all hold the value 670,000,000; "1.000,5" (nl, de, fr), "1 000,5" (fr, also with a no-break or
+narrow no-break space) and "1,000.5" (en) all hold 1000.5; "12,5%", "12.5%" and "12,5 %" hold 12.5;
+"21ste", "21e", "21." and "21st" hold 21; "14.30 uur", "14h30" and "2.30 pm" are the time 14:30::
+
+    >>> [str(n.value) for n in extract_numbers("670 miljoen USD en 12,5%", "nl")]
+    ['670000000', '12.5']
+    >>> [str(n.value) for n in extract_numbers("USD 670 million and 12.5%", "en")]
+    ['670000000', '12.5']
+
+Each figure is parsed with the separators of its language; :func:`parse_figure` also tells whether a
+figure reads the same under another language's convention, which is how a check recognises a figure
+that was copied with the wrong separators ("1.600" left as is in English means 1.6, not 1600).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+# Spaces that group thousands: plain, no-break (U+00A0), narrow no-break (U+202F), thin (U+2009).
+_GROUP_SPACES = " \u00a0\u202f\u2009"
+
+# The decimal mark and the thousands marks per language; a language not listed reads as Dutch.
+_SEPARATORS: dict[str, tuple[str, str]] = {
+    "nl": (",", "." + _GROUP_SPACES),
+    "de": (",", "." + _GROUP_SPACES + "'"),
+    "fr": (",", "." + _GROUP_SPACES),
+    "en": (".", "," + _GROUP_SPACES),
+}
+
+# Words that scale the figure before them. Long-scale languages call 10**12 "biljoen", "billion"
+# (fr) and "Billion" (de), while English "billion" is 10**9: the value, not the word, is compared.
+_SCALES: dict[str, dict[str, int]] = {
+    "nl": {
+        "duizend": 10**3,
+        "miljoen": 10**6,
+        "miljoenen": 10**6,
+        "mln": 10**6,
+        "mio": 10**6,
+        "miljard": 10**9,
+        "miljarden": 10**9,
+        "mld": 10**9,
+        "mrd": 10**9,
+        "biljoen": 10**12,
+    },
+    "fr": {
+        "mille": 10**3,
+        "million": 10**6,
+        "millions": 10**6,
+        "mio": 10**6,
+        "milliard": 10**9,
+        "milliards": 10**9,
+        "mrd": 10**9,
+        "md": 10**9,
+        "billion": 10**12,
+        "billions": 10**12,
+    },
+    "de": {
+        "tausend": 10**3,
+        "million": 10**6,
+        "millionen": 10**6,
+        "mio": 10**6,
+        "milliarde": 10**9,
+        "milliarden": 10**9,
+        "mrd": 10**9,
+        "billion": 10**12,
+        "billionen": 10**12,
+    },
+    "en": {
+        "thousand": 10**3,
+        "million": 10**6,
+        "millions": 10**6,
+        "mn": 10**6,
+        "billion": 10**9,
+        "billions": 10**9,
+        "bn": 10**9,
+        "trillion": 10**12,
+    },
+}
+
+
+# Number words a translator may write instead of a small figure ("drie" -> "three"); a fallback for
+# figures left unmatched, never extracted as figures themselves (too ambiguous: fr "un", en "one").
+def _counting(words: str) -> dict[str, int]:
+    """Number words for 0, 1, 2, ... in order, as written in the table below."""
+    return {word: value for value, word in enumerate(words.split())}
+
+
+NUMBER_WORDS: dict[str, dict[str, int]] = {
+    "nl": _counting("nul een twee drie vier vijf zes zeven acht negen tien elf twaalf")
+    | {"één": 1, "twintig": 20, "honderd": 100},
+    "fr": _counting("zéro un deux trois quatre cinq six sept huit neuf dix onze douze")
+    | {"une": 1, "vingt": 20, "cent": 100},
+    "de": _counting("null eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf")
+    | {"ein": 1, "eine": 1, "einen": 1, "zwanzig": 20, "hundert": 100},
+    "en": _counting("zero one two three four five six seven eight nine ten eleven twelve")
+    | {"twenty": 20, "hundred": 100},
+}
+
+_SCALE_WORDS = sorted({word for table in _SCALES.values() for word in table}, key=len, reverse=True)
+
+# One pass over the text finds times, figures (digit runs joined by separators), an optional
+# ordinal suffix, percent sign or word, and a scale word. A figure may not follow a letter: "F-16"
+# gives 16, but identifiers such as "A400M" and "G7" give nothing (they are copied or not at all).
+_FIGURE = re.compile(
+    r"""
+    (?<![\w.,'\u00a0\u202f\u2009])
+    (?:
+        (?P<hour>[01]?\d|2[0-3])(?:\s?[:h]\s?|u)(?P<minute>[0-5]\d)(?!\d)
+        (?P<tword>\s?(?:uur|Uhr|hrs?|[ap]\.?m\.?)(?!\w))?
+      |
+        (?P<dhour>[01]?\d|2[0-3])\.(?P<dminute>[0-5]\d)(?!\d)
+        (?P<dword>\s?(?:uur|u|h|Uhr|hrs?|[ap]\.?m\.?)(?!\w))
+      |
+        (?P<figure>
+            \d{1,3}(?:[\u00a0\u202f\u2009\ ]\d{3}(?!\d))+(?:[.,]\d+)?  # "1 000 000,5"
+          | \d+(?:[.,']\d+)*                                             # "1.000,5", "1,000.5"
+        )
+        (?:(?P<ordinal>ste|de|e|er|re|ère|ème|eme|nd|st|rd|th)(?!\w))?
+        (?P<percent>\s?%|\s(?:procent|percent|per\ cent|pour\ cent|pourcent|prozent)(?!\w))?
+        (?:\s(?P<scale>"""
+    + "|".join(re.escape(word) for word in _SCALE_WORDS)
+    + r""")\.?(?!\w))?
+    )
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure found in a text: its value, what kind of figure it is, and where it stands."""
+
+    value: Decimal  # scaled ("670 miljoen": 670000000); a time is hours * 100 + minutes (1430)
+    kind: str  # "number", "percent", "ordinal" or "time"
+    text: str  # as written, with its scale word, percent sign or ordinal suffix
+    start: int
+    end: int
+    digits: str = ""  # the digits and separators alone ("1.000,5"); empty for a time
+    scale: int = 1  # what the scale word multiplies by ("miljoen": 10**6)
+    well_formed: bool = True  # False when the separators do not fit the language ("3.5" in Dutch)
+
+    def reread(self, lang: str) -> Decimal | None:
+        """This figure's value read as ``lang`` writes figures (None when malformed there)."""
+        if not self.digits:
+            return None
+        value = parse_figure(self.digits, lang)
+        return None if value is None else value * self.scale
+
+
+def separators(lang: str) -> tuple[str, str]:
+    """The decimal mark and the thousands marks of ``lang`` (Dutch for one not listed)."""
+    return _SEPARATORS.get(lang, _SEPARATORS["nl"])
+
+
+def parse_figure(digits: str, lang: str) -> Decimal | None:
+    """The value of ``digits`` ("1.000,5", "1 000,5", "1,000.5") written as ``lang`` writes figures.
+
+    Returns None when the figure is not well formed in that language: thousands groups hold three
+    digits ("3.5" is no Dutch figure; "1,000.5" is no French one); a decimal mark comes once, last.
+    """
+    decimal_mark, group_marks = separators(lang)
+    parts = re.split(r"([^\d])", digits)
+    numbers, marks = parts[0::2], parts[1::2]
+    integer, fraction = [numbers[0]], ""
+    for index, mark in enumerate(marks):
+        following = numbers[index + 1]
+        if mark == decimal_mark:
+            if index != len(marks) - 1:
+                return None  # a decimal mark followed by more groups: "1,000,000" in Dutch
+            fraction = following
+        elif mark in group_marks:
+            if len(following) != 3 or len(numbers[0]) > 3:
+                return None
+            integer.append(following)
+        else:
+            return None
+    try:
+        return Decimal("".join(integer) + ("." + fraction if fraction else ""))
+    except InvalidOperation:  # pragma: no cover - the regex only lets digits through
+        return None
+
+
+def _lenient_value(digits: str) -> Decimal:
+    """A value for a figure that is malformed in ``lang``: its last mark read as a decimal mark."""
+    plain = re.sub(r"[^\d]", "", digits)
+    last_mark = re.search(r"[^\d](\d+)$", digits)
+    if last_mark and len(last_mark.group(1)) != 3:
+        head = len(plain) - len(last_mark.group(1))
+        return Decimal(plain[:head] + "." + plain[head:])
+    return Decimal(plain)
+
+
+def extract_numbers(text: str, lang: str) -> tuple[Figure, ...]:
+    """Every figure in ``text`` (written in ``lang``), in order."""
+    if not _HAS_DIGIT(text):
+        return ()  # the common case in prose, and the cheap way out of it
+    scales = _SCALES.get(lang, _SCALES["nl"])
+    figures = []
+    for match in _FIGURE.finditer(text):
+        if match.group("hour") is not None or match.group("dhour") is not None:
+            figures.append(_time(match))
+            continue
+        digits = match.group("figure")
+        value = parse_figure(digits, lang)
+        well_formed = value is not None
+        if value is None:
+            value = _lenient_value(digits)
+        kind = "number"
+        if match.group("ordinal"):
+            kind = "ordinal"
+        if match.group("percent"):
+            kind = "percent"
+        scale = 1
+        if match.group("scale"):
+            scale = scales.get(match.group("scale").lower(), 1)
+        figures.append(
+            Figure(
+                value * scale,
+                kind,
+                match.group(0),
+                match.start(),
+                match.end(),
+                digits=digits,
+                scale=scale,
+                well_formed=well_formed,
+            )
+        )
+    return tuple(figures)
+
+
+_HAS_DIGIT = re.compile(r"\d").search
+
+
+def _time(match: re.Match[str]) -> Figure:
+    """A time of day: "14:30", "14h30", "14u30", or "14.30" followed by "uur", "Uhr" or "pm"."""
+    hour = int(match.group("hour") or match.group("dhour"))
+    minute = int(match.group("minute") or match.group("dminute"))
+    word = (match.group("tword") or match.group("dword") or "").strip().lower().replace(".", "")
+    if word == "pm" and hour < 12:
+        hour += 12
+    elif word == "am" and hour == 12:
+        hour = 0
+    return Figure(Decimal(hour * 100 + minute), "time", match.group(0), match.start(), match.end())
+
+
+def number_word_value(word: str, lang: str) -> int | None:
+    """The value of a number word ("drie", "trois", "drei", "three"), or None."""
+    return NUMBER_WORDS.get(lang, {}).get(word.lower())
+
+
+@dataclass(frozen=True)
+class NumberIssue:
+    """A figure that did not survive translation.
+
+    ``kind`` is "missing" (in the source, not in the target), "changed" (a different value stands in
+    its place), "reformatted" (the target wrote the source's figure with the source language's
+    separators, so it reads as another value: "1.600" in English is 1.6), "format" (the right
+    value, separators that do not fit the target language: "3,5%" in English) or "added" (only in
+    the target).
+    """
+
+    kind: str
+    source: Figure | None
+    target: Figure | None
+
+
+def compare_numbers(
+    source: str, target: str, target_lang: str, source_lang: str = "nl"
+) -> tuple[NumberIssue, ...]:
+    """The figures of ``source`` that went wrong in its translation ``target``."""
+    source_figures = extract_numbers(source, source_lang)
+    target_figures = extract_numbers(target, target_lang)
+    if not source_figures and not target_figures:
+        return ()
+    issues: list[NumberIssue] = []
+    unmatched_target = list(target_figures)
+    unmatched_source: list[Figure] = []
+    for figure in source_figures:
+        partner = _take(unmatched_target, lambda t, v=figure.value: t.value == v)
+        if partner is None:
+            unmatched_source.append(figure)
+        elif not partner.well_formed:
+            issues.append(NumberIssue("format", figure, partner))
+    still_unmatched: list[Figure] = []
+    for figure in unmatched_source:
+        partner = _take(
+            unmatched_target, lambda t, v=figure.value: t.reread(source_lang) == v and t.value != v
+        )
+        if partner is not None:
+            issues.append(NumberIssue("reformatted", figure, partner))
+        elif not _written_as_word(figure, target, target_lang):
+            still_unmatched.append(figure)
+    # What is left pairs up in order: a figure whose place another took was changed, not lost.
+    leftover_target = [t for t in unmatched_target if not _written_as_word(t, source, source_lang)]
+    for figure in still_unmatched:
+        if leftover_target:
+            issues.append(NumberIssue("changed", figure, leftover_target.pop(0)))
+        else:
+            issues.append(NumberIssue("missing", figure, None))
+    issues.extend(NumberIssue("added", None, figure) for figure in leftover_target)
+    return tuple(issues)
+
+
+def _take(figures: list[Figure], accept: Callable[[Figure], bool]) -> Figure | None:
+    """Remove and return the first figure ``accept`` takes, or None."""
+    for index, figure in enumerate(figures):
+        if accept(figure):
+            return figures.pop(index)
+    return None
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _written_as_word(figure: Figure, text: str, lang: str) -> bool:
+    """Whether ``text`` spells ``figure`` out ("3" and "drei"), for small whole numbers only."""
+    if figure.kind == "time" or figure.value > 100 or figure.value != figure.value.to_integral():
+        return False
+    words = NUMBER_WORDS.get(lang, {})
+    return any(words.get(word.lower()) == figure.value for word in _WORDS.findall(text))
