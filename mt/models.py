@@ -279,7 +279,7 @@ def _not_found(spec: ModelSpec, location: ModelLocation, why: str) -> ModelNotFo
     return ModelNotFoundError(
         f"model {spec.model} for nl->{spec.lang} is not available: it is not a local folder and "
         f"not in the Hugging Face cache ({location.path}), and {why}. To provide it, run "
-        f"`huggingface-cli download {spec.model}{revision}` on a connected machine and copy "
+        f"`hf download {spec.model}{revision}` on a connected machine and copy "
         f"{hf_hub_cache()} here (or set HF_HOME), or copy the model folder here and pass "
         f"--model {spec.lang}=PATH"
     )
