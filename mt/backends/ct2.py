@@ -19,6 +19,7 @@ still miss a required term with the constrained torch search.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -137,6 +138,9 @@ def convert_model(
             if not (target / METADATA_FILE).is_file():
                 raise
     except Exception as error:  # the converter raises many kinds (ValueError, OSError, torch's)
+        shutil.rmtree(work, ignore_errors=True)
+        with contextlib.suppress(OSError):  # the model's folder, when no other conversion is in it
+            target.parent.rmdir()
         raise ModelLoadError(
             f"cannot convert the model to CTranslate2 ({type(error).__name__}: {error}); "
             "use --backend torch",
