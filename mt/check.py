@@ -1,0 +1,680 @@
+"""Quality checks of translations against their Dutch source, without a model: ``mt check``.
+
+A source and its translation are read as documents, their units (title, paragraphs, list items, ...)
+aligned by structure, and each aligned pair of segments run through four checks:
+
+- ``terminology``: the glossary's approved term (or an allowed variant, inflected) is present where
+  the source holds an entry; forbidden terms are absent; do-not-translate terms are copied.
+- ``numbers``: every figure of the source is in the translation, read the way each language writes
+  figures (:mod:`mt.numbers`).
+- ``untranslated``: the translation is empty, equals the source, is still Dutch, or is missing.
+- ``structure``: unit counts, unit kinds (heading, list item, ...), inline markup and URLs kept,
+  length-ratio outliers.
+
+Every :class:`Finding` names its check and code, a severity, the file and line on both sides, the
+offending text and a message. :class:`CheckConfig` switches checks off or changes their severity; it
+is read from ``[check]`` in ``.mt.toml`` (``[tool.mt.check]`` in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mt.errors import ConfigError, InputError, Location, MtError
+from mt.numbers import NumberIssue, compare_numbers
+from mt.terms import SegmentTerms
+
+if TYPE_CHECKING:
+    from mt.documents import Document, TextUnit
+    from mt.glossary import Glossary
+
+SOURCE_LANG = "nl"
+CHECKS = ("terminology", "numbers", "untranslated", "structure")
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+FAIL_ON = ("error", "warning", "info", "never")
+
+# code -> (check, default severity, what it means); the codes are stable: CI configs name them.
+CODES: dict[str, tuple[str, Severity, str]] = {
+    "missing-term": ("terminology", Severity.ERROR, "approved glossary term absent"),
+    "forbidden-term": ("terminology", Severity.ERROR, "forbidden glossary term present"),
+    "dnt-changed": ("terminology", Severity.ERROR, "do-not-translate term not copied as is"),
+    "number-missing": ("numbers", Severity.ERROR, "a source figure is absent"),
+    "number-changed": ("numbers", Severity.ERROR, "a source figure has another value"),
+    "number-reformatted": (
+        "numbers",
+        Severity.ERROR,
+        "source separators kept: reads as another value",
+    ),
+    "number-format": ("numbers", Severity.WARNING, "right value, separators of another language"),
+    "number-added": ("numbers", Severity.WARNING, "a figure not in the source"),
+    "empty": ("untranslated", Severity.ERROR, "empty translation of a non-empty source"),
+    "untranslated": ("untranslated", Severity.ERROR, "translation equals the Dutch source"),
+    "still-dutch": ("untranslated", Severity.ERROR, "translation still reads as Dutch"),
+    "segment-missing": ("untranslated", Severity.ERROR, "source unit with no translation"),
+    "segment-extra": ("untranslated", Severity.WARNING, "translated unit with no source"),
+    "unit-count": ("structure", Severity.ERROR, "source and translation differ in unit count"),
+    "kind-mismatch": ("structure", Severity.ERROR, "heading/list/paragraph kind differs"),
+    "markup-missing": ("structure", Severity.ERROR, "inline markup or URL not kept"),
+    "length-ratio": ("structure", Severity.WARNING, "translation much shorter or longer"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one translation, located on both sides."""
+
+    check: str
+    code: str
+    severity: Severity
+    message: str
+    source: Location | None  # where the source segment stands (None: the source lacks it)
+    target: Location | None  # where the translation stands, or should stand
+    evidence: str = ""  # the offending text: a term, a figure, the segment itself
+    source_text: str = ""
+    target_text: str = ""
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    """Which checks run, at what severity, and which severity fails the run."""
+
+    enabled: frozenset[str] = frozenset(CHECKS)
+    severity: Mapping[str, Severity] = field(default_factory=dict)  # check or code -> severity
+    fail_on: str = "error"
+    length_ratio: tuple[float, float] = (0.5, 2.0)  # target chars / source chars
+    min_length: int = 40  # shorter source units are too noisy for the length ratio
+
+    def severity_of(self, code: str) -> Severity:
+        check, default, _ = CODES[code]
+        return self.severity.get(code) or self.severity.get(check) or default
+
+    def fails(self, severity: Severity) -> bool:
+        return self.fail_on != "never" and severity.rank >= Severity(self.fail_on).rank
+
+
+def config_from_table(table: Mapping[str, Any], where: Location | None = None) -> CheckConfig:
+    """A :class:`CheckConfig` from a ``[check]`` table; every problem in it is reported at once::
+
+    [check]
+    fail-on = "warning"
+    [check.numbers]
+    severity = "warning"        # every numbers finding
+    [check.structure]
+    enabled = true
+    length-ratio = [0.5, 2.0]
+    min-length = 40
+    [check.severity]
+    number-added = "info"       # one code
+    """
+    where = where or Location("[check]")
+    problems: list[str] = []
+    enabled = set(CHECKS)
+    severity: dict[str, Severity] = {}
+    settings: dict[str, Any] = {}
+    severities = ", ".join(s.value for s in Severity)
+
+    def to_severity(value: object, name: str) -> None:
+        if value not in {s.value for s in Severity}:
+            problems.append(f"{name}: {value!r} is no severity; use one of {severities}")
+        else:
+            severity[name.rsplit(".", 1)[0].removeprefix("severity.")] = Severity(str(value))
+
+    for key, value in table.items():
+        if key == "fail-on":
+            if value not in FAIL_ON:
+                problems.append(f"fail-on: {value!r}; use one of {', '.join(FAIL_ON)}")
+            else:
+                settings["fail_on"] = value
+        elif key == "severity" and isinstance(value, dict):
+            for code, level in value.items():
+                if code not in CODES and code not in CHECKS:
+                    problems.append(
+                        f"severity.{code}: unknown code; known: {', '.join(sorted(CODES))}"
+                    )
+                else:
+                    to_severity(level, f"severity.{code}")
+        elif key in CHECKS and isinstance(value, dict):
+            for option, setting in value.items():
+                if option == "enabled" and isinstance(setting, bool):
+                    if not setting:
+                        enabled.discard(key)
+                elif option == "severity":
+                    to_severity(setting, f"{key}.severity")
+                elif key == "structure" and option == "length-ratio" and _is_bounds(setting):
+                    settings["length_ratio"] = (float(setting[0]), float(setting[1]))
+                elif key == "structure" and option == "min-length" and isinstance(setting, int):
+                    settings["min_length"] = setting
+                else:
+                    problems.append(f"{key}.{option}: unknown option or wrong type ({setting!r})")
+        else:
+            known = ", ".join(sorted(("fail-on", "severity", *CHECKS)))
+            problems.append(f"{key}: unknown key or wrong type; known keys: {known}")
+    if problems:
+        raise ConfigError("; ".join(f"[check] {problem}" for problem in problems), where)
+    return CheckConfig(enabled=frozenset(enabled), severity=severity, **settings)
+
+
+def _is_bounds(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(bound, int | float) for bound in value)
+        and 0 < value[0] < value[1]
+    )
+
+
+# --- segments ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SegmentPair:
+    """One source unit and its aligned translation (either side may be missing)."""
+
+    source: str | None
+    target: str | None
+    source_location: Location | None = None
+    target_location: Location | None = None
+    source_kind: str = "paragraph"
+    target_kind: str = "paragraph"
+    protected: tuple[str, ...] = ()  # substrings of the source to be copied verbatim
+
+
+# Dutch function words, and those of each target language, for a cheap "is this still Dutch?" sniff.
+_STOPWORDS = {
+    "nl": "de het een en van in op te dat die is voor met zijn niet aan er ook als bij door om tot "
+    "uit over naar maar wordt worden werd heeft hebben dit deze wat zal kan nog wel geen of onze "
+    "hun zij wij ze hij haar was waren meer dan tegen sinds tussen zich",
+    "fr": "le la les de des du un une et est en dans que qui pour sur par au aux avec ce cette il "
+    "elle ils ne pas plus son sa ses leur été sont ont nous vous d l qu s entre contre depuis",
+    "de": "der die das den dem des ein eine einen und ist in im zu von mit für auf nicht sich dass "
+    "es auch als an bei nach aus wird werden wurde hat haben sind war noch über um oder gegen seit",
+    "en": "the of and to in a is that for on with as by at from it this be are was were has have "
+    "not an which its their will been more than against since between",
+}
+_DUTCH_ONLY = {
+    lang: frozenset(_STOPWORDS["nl"].split()) - frozenset(words.split())
+    for lang, words in _STOPWORDS.items()
+}
+_TARGET_ONLY = {
+    lang: frozenset(words.split()) - frozenset(_STOPWORDS["nl"].split())
+    for lang, words in _STOPWORDS.items()
+}
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def looks_dutch(text: str, lang: str) -> bool:
+    """Whether ``text``, meant to be in ``lang``, reads as Dutch: its function words are Dutch ones.
+
+    Only words that are Dutch and not ``lang`` count ("de" is French too; "in" is everyone's).
+    """
+    words = _WORD.findall(text.lower())
+    if len(words) < 5:
+        return False
+    dutch_only = _DUTCH_ONLY.get(lang, _DUTCH_ONLY["en"])
+    target_only = _TARGET_ONLY.get(lang, _TARGET_ONLY["en"])
+    dutch = sum(word in dutch_only for word in words)
+    target = sum(word in target_only for word in words)
+    return dutch >= 2 and dutch > 2 * target and dutch * 8 >= len(words)
+
+
+def check_segment(
+    pair: SegmentPair,
+    lang: str,
+    terms: SegmentTerms | None,
+    config: CheckConfig,
+) -> list[Finding]:
+    """Every finding for one aligned pair; ``terms`` is what the glossary asks of this segment."""
+    out: list[Finding] = []
+
+    def add(code: str, message: str, evidence: str = "") -> None:
+        check = CODES[code][0]
+        if check in config.enabled:
+            out.append(
+                Finding(
+                    check,
+                    code,
+                    config.severity_of(code),
+                    message,
+                    pair.source_location,
+                    pair.target_location,
+                    evidence,
+                    pair.source or "",
+                    pair.target or "",
+                )
+            )
+
+    source, target = pair.source, pair.target
+    if source is None:
+        add(
+            "segment-extra",
+            "this unit of the translation has no counterpart in the source",
+            target or "",
+        )
+        return out
+    if target is None:
+        add("segment-missing", "this source unit has no translation", source)
+        return out
+    if not source.strip():
+        return out
+    if not target.strip():
+        add("empty", "the translation is empty", source)
+        return out
+    if " ".join(target.split()) == " ".join(source.split()):
+        if len(_WORD.findall(source)) >= 3 or looks_dutch(source, lang):
+            add("untranslated", "the translation is the Dutch source, unchanged", target)
+            return out  # every other check would only repeat this one
+    elif looks_dutch(target, lang):
+        add(
+            "still-dutch",
+            f"the translation reads as Dutch, not {_LANG_NAMES.get(lang, lang)}",
+            target,
+        )
+
+    if "terminology" in config.enabled and terms:
+        _check_terms(target, terms, lang, add)
+    if "numbers" in config.enabled:
+        for issue in compare_numbers(source, target, lang, SOURCE_LANG):
+            code, message, evidence = _describe_number(issue, lang)
+            add(code, message, evidence)
+    if "structure" in config.enabled:
+        if pair.source_kind != pair.target_kind:
+            add("kind-mismatch", f"a {pair.source_kind} in the source is a {pair.target_kind} here")
+        for kept in pair.protected:
+            if kept not in target:
+                add(
+                    "markup-missing", f"{kept!r} must be copied into the translation as it is", kept
+                )
+        if len(source) >= config.min_length:
+            ratio = len(target) / len(source)
+            low, high = config.length_ratio
+            if not low <= ratio <= high:
+                add(
+                    "length-ratio",
+                    f"the translation is {ratio:.2f} times as long as the source "
+                    f"(expected {low:g} to {high:g})",
+                )
+    return out
+
+
+_LANG_NAMES = {"fr": "French", "de": "German", "en": "English", "nl": "Dutch"}
+
+
+def _check_terms(target: str, terms: SegmentTerms, lang: str, add: Any) -> None:
+    from mt.matching import verify
+
+    verification = verify(target, terms, lang, inflections=True)
+    for required in verification.missing:
+        wanted = " or ".join(f'"{alternative}"' for alternative in required.alternatives)
+        if required.copy:
+            add(
+                "dnt-changed",
+                f'"{required.source_text}" must be copied as it is',
+                required.source_text,
+            )
+        else:
+            add(
+                "missing-term",
+                f'"{required.source_text}" must be translated as {wanted} ({required.entry_id})',
+                required.source_text,
+            )
+    for forbidden in verification.forbidden_found:
+        add("forbidden-term", f'"{forbidden}" is forbidden by the glossary', forbidden)
+
+
+def _describe_number(issue: NumberIssue, lang: str) -> tuple[str, str, str]:
+    source, target = issue.source, issue.target
+    name = _LANG_NAMES.get(lang, lang)
+    if issue.kind == "missing":
+        assert source is not None
+        return "number-missing", f'"{source.text}" is missing from the translation', source.text
+    if issue.kind == "added":
+        assert target is not None
+        return "number-added", f'"{target.text}" is not in the source', target.text
+    assert source is not None and target is not None
+    if issue.kind == "changed":
+        return "number-changed", f'"{source.text}" became "{target.text}"', target.text
+    if issue.kind == "reformatted":
+        return (
+            "number-reformatted",
+            f'"{target.text}" keeps the Dutch separators of "{source.text}": in {name} it reads '
+            f"as {target.value.normalize():f}",
+            target.text,
+        )
+    return (
+        "number-format",
+        f'"{target.text}" is not how {name} writes "{source.text}" (separators)',
+        target.text,
+    )
+
+
+def check_segments(
+    pairs: Iterable[SegmentPair],
+    lang: str,
+    glossary: Glossary | None = None,
+    config: CheckConfig | None = None,
+) -> list[Finding]:
+    """Every finding for ``pairs``; the glossary is asked only about segments with a translation."""
+    config = config or CheckConfig()
+    use_terms = glossary is not None and "terminology" in config.enabled
+    findings: list[Finding] = []
+    for pair in pairs:
+        terms = None
+        if use_terms and pair.source and pair.target:
+            terms = glossary.requirements(pair.source, lang)  # type: ignore[union-attr]
+        findings.extend(check_segment(pair, lang, terms, config))
+    return findings
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+
+def align_units(
+    source: Sequence[TextUnit], target: Sequence[TextUnit]
+) -> list[tuple[int | None, int | None]]:
+    """Pairs of unit indexes (None where one side has no counterpart), in document order.
+
+    Equal counts pair by position. Otherwise a global alignment (Needleman-Wunsch) pairs units by
+    kind, shared anchors (figures, names) and similar length, so one paragraph missing in the middle
+    costs one finding, not a cascade of shifted pairs.
+    """
+    if len(source) == len(target):
+        return [(index, index) for index in range(len(source))]
+    if len(source) * len(target) > _MAX_CELLS:
+        # Too big to align cell by cell: align the kind sequences, then pair by position.
+        return _align_by_kind(source, target)
+    return _align_global(source, target)
+
+
+_MAX_CELLS = 2_000_000
+_GAP = -0.6
+
+
+def _anchors(text: str) -> frozenset[str]:
+    """What survives translation unchanged: figures and capitalised words (names)."""
+    return frozenset(_ANCHOR.findall(text))
+
+
+_ANCHOR = re.compile(r"\d+|\b[A-Z][\w-]+")
+
+
+def _align_global(
+    source: Sequence[TextUnit], target: Sequence[TextUnit]
+) -> list[tuple[int | None, int | None]]:
+    s_anchors = [_anchors(unit.text) for unit in source]
+    t_anchors = [_anchors(unit.text) for unit in target]
+
+    def score(i: int, j: int) -> float:
+        a, b = source[i], target[j]
+        union = s_anchors[i] | t_anchors[j]
+        overlap = len(s_anchors[i] & t_anchors[j]) / len(union) if union else 0.5
+        shorter, longer = sorted((len(a.text) + 1, len(b.text) + 1))
+        return overlap + shorter / longer + (1.0 if a.kind == b.kind else -0.5)
+
+    n, m = len(source), len(target)
+    best = [[j * _GAP for j in range(m + 1)]] + [[i * _GAP] + [0.0] * m for i in range(1, n + 1)]
+    for i in range(1, n + 1):
+        row, above = best[i], best[i - 1]
+        for j in range(1, m + 1):
+            row[j] = max(above[j - 1] + score(i - 1, j - 1), above[j] + _GAP, row[j - 1] + _GAP)
+    out: list[tuple[int | None, int | None]] = []
+    i, j = n, m
+    while i or j:
+        if i and j and best[i][j] == best[i - 1][j - 1] + score(i - 1, j - 1):
+            out.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif i and best[i][j] == best[i - 1][j] + _GAP:
+            out.append((i - 1, None))
+            i -= 1
+        else:
+            out.append((None, j - 1))
+            j -= 1
+    return out[::-1]
+
+
+def _align_by_kind(
+    source: Sequence[TextUnit], target: Sequence[TextUnit]
+) -> list[tuple[int | None, int | None]]:
+    matcher = difflib.SequenceMatcher(
+        None, [unit.kind for unit in source], [unit.kind for unit in target], autojunk=False
+    )
+    pairs: list[tuple[int | None, int | None]] = []
+    for _tag, s0, s1, t0, t1 in matcher.get_opcodes():
+        common = min(s1 - s0, t1 - t0)
+        pairs.extend((s0 + k, t0 + k) for k in range(common))
+        pairs.extend((s, None) for s in range(s0 + common, s1))
+        pairs.extend((None, t) for t in range(t0 + common, t1))
+    return pairs
+
+
+@dataclass(frozen=True)
+class PairReport:
+    """The findings for one source file and one translation of it."""
+
+    source: str
+    target: str
+    lang: str
+    segments: int  # aligned pairs checked
+    findings: tuple[Finding, ...]
+
+
+def check_documents(
+    source: Document,
+    target: Document,
+    lang: str,
+    glossary: Glossary | None = None,
+    config: CheckConfig | None = None,
+) -> PairReport:
+    """Align two documents by structure and check every pair."""
+    config = config or CheckConfig()
+    findings: list[Finding] = []
+    if len(source.units) != len(target.units) and "structure" in config.enabled:
+        findings.append(
+            Finding(
+                "structure",
+                "unit-count",
+                config.severity_of("unit-count"),
+                f"the source has {len(source.units)} units (paragraphs, headings, items), the "
+                f"translation {len(target.units)}",
+                Location(source.source),
+                Location(target.source),
+            )
+        )
+    pairs = []
+    last_target_line: int | None = None
+    for s, t in align_units(source.units, target.units):
+        s_unit = source.units[s] if s is not None else None
+        t_unit = target.units[t] if t is not None else None
+        if t_unit is not None:
+            last_target_line = t_unit.line
+        pairs.append(
+            SegmentPair(
+                source=s_unit.text if s_unit else None,
+                target=t_unit.text if t_unit else None,
+                source_location=Location(source.source, s_unit.line) if s_unit else None,
+                # a missing translation is located after the last unit that has one
+                target_location=Location(target.source, last_target_line),
+                source_kind=s_unit.kind if s_unit else "",
+                target_kind=t_unit.kind if t_unit else "",
+                protected=s_unit.protected if s_unit else (),
+            )
+        )
+    findings.extend(check_segments(pairs, lang, glossary, config))
+    return PairReport(
+        source=source.source,
+        target=target.source,
+        lang=lang,
+        segments=len(pairs),
+        findings=tuple(findings),
+    )
+
+
+def check_files(
+    source: Path,
+    target: Path,
+    lang: str,
+    glossary: Glossary | None = None,
+    config: CheckConfig | None = None,
+) -> PairReport:
+    """Read a source and its translation (same format) and check them."""
+    from mt.documents import detect_format, read_document
+
+    source_format, target_format = detect_format(source), detect_format(target)
+    if source_format != target_format:
+        raise InputError(
+            f"mismatched pair: the source is {source_format} but {target} is {target_format}; "
+            "a translation keeps the format of its source",
+            Location(target),
+        )
+    for path in (source, target):
+        if not path.is_file():
+            raise InputError("no such file", Location(path))
+    return check_documents(read_document(source), read_document(target), lang, glossary, config)
+
+
+# --- finding the pairs ---------------------------------------------------------------------------
+
+
+def source_candidates(translation: Path) -> list[Path]:
+    """Where the source of ``release.fr.md`` may be: ``release.nl.md``, then ``release.md``."""
+    suffix = translation.suffix
+    stem = translation.name[: -len(suffix)] if suffix else translation.name
+    base, _, _lang = stem.rpartition(".")
+    if not base:
+        return []
+    return [
+        translation.with_name(f"{base}.{SOURCE_LANG}{suffix}"),
+        translation.with_name(base + suffix),
+    ]
+
+
+def find_pairs(paths: Sequence[Path], lang: str | None = None) -> list[tuple[Path, Path, str]]:
+    """(source, translation, language) for the paths given on the command line.
+
+    ``SOURCE TRANSLATION...``: the first file is the source when it is Dutch (``release.nl.txt``) or
+    when ``--lang`` names the translations' language. Otherwise each path is a folder (searched for
+    ``<stem>.<lang>.<ext>`` translations), a translation (its source is found beside it) or a source
+    (its translations are found beside it). Problems are collected and raised together.
+    """
+    from mt.documents import find_documents, language_of
+
+    problems: list[MtError] = []
+    for path in paths:
+        if not path.exists():
+            problems.append(InputError("no such file or folder", Location(path)))
+    if problems:
+        raise _together(problems)
+
+    pairs: dict[tuple[Path, Path], str] = {}
+    files = [path for path in paths if path.is_file()]
+    explicit = (
+        len(paths) >= 2
+        and len(files) == len(paths)
+        and (language_of(paths[0]) == SOURCE_LANG or (lang and language_of(paths[0]) is None))
+    )
+    if explicit:
+        source = paths[0]
+        for translation in paths[1:]:
+            target_lang = language_of(translation) or lang
+            if target_lang is None:
+                problems.append(
+                    InputError(
+                        "cannot tell the language of this translation; name it "
+                        "<stem>.<lang>.<ext> (release.fr.txt) or pass --lang",
+                        Location(translation),
+                    )
+                )
+            elif target_lang == SOURCE_LANG or translation.resolve() == source.resolve():
+                problems.append(
+                    InputError(
+                        f"mismatched pair: {translation} is Dutch like its source {source}",
+                        Location(translation),
+                    )
+                )
+            else:
+                pairs[(source, translation)] = target_lang
+    else:
+        for path in paths:
+            documents = find_documents([path]) if path.is_dir() else [path]
+            for document in documents:
+                document_lang = language_of(document) or (lang if path.is_file() else None)
+                if document_lang is None:
+                    if path.is_file():
+                        problems.append(
+                            InputError(
+                                "cannot tell the language of this file; name it "
+                                "<stem>.<lang>.<ext> or pass SOURCE TRANSLATION --lang LANG",
+                                Location(document),
+                            )
+                        )
+                    continue
+                if document_lang == SOURCE_LANG:
+                    for sibling in find_documents([document.parent]):
+                        sibling_lang = language_of(sibling)
+                        if sibling_lang not in (None, SOURCE_LANG) and document in {
+                            candidate for candidate in source_candidates(sibling)
+                        }:
+                            pairs[(document, sibling)] = sibling_lang  # type: ignore[assignment]
+                    continue
+                sources = [c for c in source_candidates(document) if c.is_file() and c != document]
+                if not sources:
+                    if path.is_file():
+                        names = " or ".join(str(c) for c in source_candidates(document))
+                        problems.append(
+                            InputError(
+                                f"no Dutch source found (looked for {names})", Location(document)
+                            )
+                        )
+                    continue
+                pairs[(sources[0], document)] = document_lang
+    if problems:
+        raise _together(problems)
+    if not pairs:
+        shown = ", ".join(str(path) for path in paths)
+        raise InputError(
+            f"no translations to check in {shown}: name them <stem>.<lang>.<ext> beside a "
+            "<stem>.nl.<ext> source, or give SOURCE TRANSLATION..."
+        )
+    return [(source, target, pair_lang) for (source, target), pair_lang in pairs.items()]
+
+
+def _together(problems: list[MtError]) -> MtError:
+    if len(problems) == 1:
+        return problems[0]
+    return InputError(f"{len(problems)} problems:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+__all__ = [
+    "CHECKS",
+    "CODES",
+    "CheckConfig",
+    "Finding",
+    "PairReport",
+    "SegmentPair",
+    "Severity",
+    "align_units",
+    "check_documents",
+    "check_files",
+    "check_segment",
+    "check_segments",
+    "config_from_table",
+    "find_pairs",
+    "looks_dutch",
+]
