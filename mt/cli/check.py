@@ -1,0 +1,118 @@
+"""``mt check``: a CI gate for glossary compliance and translation QA. Loads no model.
+
+Exit codes: 0 clean, 1 a finding reaches ``--fail-on``, 2 usage or input errors.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from mt.check import FAIL_ON, CheckConfig, config_from_table, find_pairs
+from mt.config import load_config
+from mt.errors import Location
+from mt.reporting import FORMATTERS, CheckRun, render, verdict
+
+_EPILOG = """\b
+Examples:
+  mt check release.nl.md release.fr.md release.de.md
+  mt check docs/                       # every <stem>.<lang>.<ext> beside its <stem>.nl.<ext>
+  mt check release.fr.md               # the source release.nl.md is found beside it
+  mt check --format junit -o mt-check.xml docs/
+"""
+
+
+@click.command(epilog=_EPILOG)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--lang", help="Language of the translations when their names do not say (release.fr.txt)."
+)
+@click.option(
+    "--glossary",
+    "glossaries",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Glossary file or folder; repeatable. Default: glossaries/.",
+)
+@click.option("--no-glossary", is_flag=True, help="Skip the terminology check's glossary.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(FORMATTERS)),
+    default="text",
+    show_default=True,
+    help="text for people, json for pipelines, junit for CI test reports, github for annotations.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default=None,
+    help="Lowest severity that fails the run (exit 1). Default: the config's, else error.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Config file (.mt.toml or pyproject.toml). Default: the nearest one.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to this file instead of standard output.",
+)
+def command(
+    paths: tuple[Path, ...],
+    lang: str | None,
+    glossaries: tuple[Path, ...],
+    no_glossary: bool,
+    output_format: str,
+    fail_on: str | None,
+    config_path: Path | None,
+    output: Path | None,
+) -> None:
+    """Check translations against their Dutch source: glossary terms, figures, untranslated or
+    missing segments, and structure.
+
+    PATHS is SOURCE TRANSLATION... (the language from <stem>.<lang>.<ext> or --lang), or folders and
+    files whose pairs are found by that naming.
+    """
+    from mt.check import check_files
+    from mt.glossary import load_glossary
+
+    config = _check_config(config_path)
+    if fail_on is not None:
+        config = replace(config, fail_on=fail_on)
+    pairs = find_pairs(list(paths), lang)
+    glossary = None
+    if not no_glossary and "terminology" in config.enabled:
+        if glossaries:
+            glossary = load_glossary(list(glossaries))
+        elif Path("glossaries").is_dir():
+            glossary = load_glossary([Path("glossaries")])
+        else:
+            glossary = load_glossary(None)
+    reports = tuple(
+        check_files(source, target, pair_lang, glossary, config)
+        for source, target, pair_lang in pairs
+    )
+    run = CheckRun(reports, config, glossary.version if glossary is not None else "")
+    if output is not None:
+        from mt.documents import write_atomic
+
+        write_atomic(output, render(run, output_format))
+        click.echo(verdict(run), err=True)
+    else:
+        color = output_format == "text" and sys.stdout.isatty()
+        click.echo(render(run, output_format, color=color), nl=False, color=color)
+    if run.failed:
+        click.get_current_context().exit(1)
+
+
+def _check_config(path: Path | None) -> CheckConfig:
+    config = load_config(path)
+    table = config.table("check")
+    return config_from_table(table, Location(config.path) if config.path else None)

@@ -1,0 +1,154 @@
+"""Figures read as each language writes them, and compared between a source and its translation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from mt.numbers import compare_numbers, extract_numbers, parse_figure
+
+
+@pytest.mark.parametrize(
+    ("digits", "lang", "expected"),
+    [
+        ("1.000,5", "nl", "1000.5"),
+        ("1.000,5", "de", "1000.5"),
+        ("1.000,5", "fr", "1000.5"),  # Belgian French groups with a dot too
+        ("1 000,5", "fr", "1000.5"),
+        ("1\u00a0000,5", "fr", "1000.5"),  # no-break space
+        ("1\u202f000\u202f000,25", "fr", "1000000.25"),  # narrow no-break space
+        ("1,000.5", "en", "1000.5"),
+        ("1'000", "de", "1000"),  # Swiss German
+        ("12,5", "nl", "12.5"),
+        ("12.5", "en", "12.5"),
+        ("1.600", "nl", "1600"),
+        ("1.600", "en", "1.600"),  # valid English: one point six
+        ("1,000", "nl", "1.000"),  # valid Dutch: one comma zero zero zero
+        ("3.5", "nl", None),  # a Dutch thousands group holds three digits
+        ("1,000.5", "fr", None),
+        ("3,5", "en", None),
+        ("1.000.00", "de", None),
+        ("1,5,3", "nl", None),  # a decimal mark comes once, last
+        ("2024", "en", "2024"),
+        ("2024", "xx", "2024"),  # a language we do not know reads as Dutch
+    ],
+)
+def test_parse_figure(digits: str, lang: str, expected: str | None) -> None:
+    value = parse_figure(digits, lang)
+    assert value == (Decimal(expected) if expected is not None else None)
+
+
+def values(text: str, lang: str) -> list[tuple[str, str]]:
+    return [
+        (f"{figure.value.normalize():f}", figure.kind) for figure in extract_numbers(text, lang)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("670 miljoen USD", "nl", [("670000000", "number")]),
+        ("670 millions USD", "fr", [("670000000", "number")]),
+        ("670 Millionen USD", "de", [("670000000", "number")]),
+        ("USD 670 million", "en", [("670000000", "number")]),
+        ("18 mln. euro", "nl", [("18000000", "number")]),
+        ("5 Mrd. Euro", "de", [("5000000000", "number")]),
+        ("2 miljard", "nl", [("2000000000", "number")]),
+        ("2 billion", "en", [("2000000000", "number")]),  # short scale
+        ("2 billions", "fr", [("2000000000000", "number")]),  # long scale
+        ("een stijging van 12,5%", "nl", [("12.5", "percent")]),
+        ("une hausse de 12,5 %", "fr", [("12.5", "percent")]),
+        ("a rise of 12.5%", "en", [("12.5", "percent")]),
+        ("60 procent", "nl", [("60", "percent")]),
+        ("60 per cent", "en", [("60", "percent")]),
+        ("60 Prozent", "de", [("60", "percent")]),
+        ("de 21ste eeuw", "nl", [("21", "ordinal")]),
+        ("le 21e siècle", "fr", [("21", "ordinal")]),
+        ("le 1er mars", "fr", [("1", "ordinal")]),
+        ("the 21st century", "en", [("21", "ordinal")]),
+        ("om 14.30 uur", "nl", [("1430", "time")]),
+        ("à 14h30", "fr", [("1430", "time")]),
+        ("um 14:30 Uhr", "de", [("1430", "time")]),
+        ("at 2.30 pm", "en", [("1430", "time")]),
+        ("12 maart 2024", "nl", [("12", "number"), ("2024", "number")]),
+        ("F-16's", "nl", [("16", "number")]),
+        ("A400M en G7", "nl", []),  # identifiers: no figures
+        ("1.600 vluchten, 45.000 personen", "nl", [("1600", "number"), ("45000", "number")]),
+        ("1 600 vols", "fr", [("1600", "number")]),
+        ("in 2023 500 mensen", "nl", [("2023", "number"), ("500", "number")]),
+        (
+            "+32 2 501 81 11",
+            "nl",
+            [("32", "number"), ("2501", "number"), ("81", "number"), ("11", "number")],
+        ),
+        ("geen cijfers", "nl", []),
+    ],
+)
+def test_extract_numbers(text: str, lang: str, expected: list[tuple[str, str]]) -> None:
+    assert values(text, lang) == expected
+
+
+def test_figure_keeps_its_text_and_place() -> None:
+    text = "Tussen 2014 en 2022 voerden F-16's 1.600 vluchten uit."
+    for figure in extract_numbers(text, "nl"):
+        assert text[figure.start : figure.end] == figure.text
+    assert [figure.text for figure in extract_numbers("18 mln. euro", "nl")] == ["18 mln."]
+
+
+def test_malformed_figure_is_read_leniently_and_marked() -> None:
+    (figure,) = extract_numbers("a rise of 3,5%", "en")
+    assert figure.value == Decimal("3.5")
+    assert not figure.well_formed
+    assert figure.reread("nl") == Decimal("3.5")
+
+
+def issues(source: str, target: str, lang: str) -> list[tuple[str, str, str]]:
+    return [
+        (
+            issue.kind,
+            issue.source.text if issue.source else "",
+            issue.target.text if issue.target else "",
+        )
+        for issue in compare_numbers(source, target, lang)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "lang", "expected"),
+    [
+        # kept, in each language's own way
+        ("670 miljoen USD", "670 millions USD", "fr", []),
+        ("670 miljoen USD", "670 Millionen USD", "de", []),
+        ("670 miljoen USD", "USD 670 million", "en", []),
+        ("670 miljoen USD", "USD 670.000.000", "de", []),
+        ("1.000,5 euro", "1\u202f000,5 euros", "fr", []),
+        ("1.000,5 euro", "EUR 1,000.5", "en", []),
+        ("12,5% t.o.v. 2023", "12.5% compared with 2023", "en", []),
+        ("12,5%", "12,5 %", "fr", []),
+        ("de 21ste eeuw", "the 21st century", "en", []),
+        ("om 14.30 uur", "à 14h30", "fr", []),
+        ("drie landen, 5 partners", "three countries, five partners", "en", []),
+        ("Tussen 2014 en 2022", "Zwischen 2022 und 2014", "de", []),  # order may change
+        # missing, changed, added
+        ("87 leden", "les membres", "fr", [("missing", "87", "")]),
+        ("87 leden", "78 members", "en", [("changed", "87", "78")]),
+        (
+            "18 miljoen euro",
+            "18 Milliarden Euro",
+            "de",
+            [("changed", "18 miljoen", "18 Milliarden")],
+        ),
+        ("18 miljoen euro", "18 billion euros", "en", [("changed", "18 miljoen", "18 billion")]),
+        ("in maart", "en mars 2024", "fr", [("added", "", "2024")]),
+        # reformatted: Dutch separators kept, so the figure reads as another value
+        ("1.600 vluchten", "1.600 flights", "en", [("reformatted", "1.600", "1.600")]),
+        ("1,5 miljoen", "1,5 million", "en", [("format", "1,5 miljoen", "1,5 million")]),
+        ("12,5%", "12,5%", "en", [("format", "12,5%", "12,5%")]),
+        ("1.000,5", "1,000.5", "fr", [("format", "1.000,5", "1,000.5")]),
+    ],
+)
+def test_compare_numbers(
+    source: str, target: str, lang: str, expected: list[tuple[str, str, str]]
+) -> None:
+    assert issues(source, target, lang) == expected
