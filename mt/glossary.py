@@ -181,11 +181,8 @@ def expand_paths(paths: Sequence[Path | str]) -> list[Path]:
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(
-                sorted(
-                    child for child in path.iterdir() if child.suffix.lower() in GLOSSARY_SUFFIXES
-                )
-            )
+            children = (child for child in path.iterdir() if child.is_file())
+            found.extend(sorted(c for c in children if c.suffix.lower() in GLOSSARY_SUFFIXES))
         else:
             found.append(path)
     return found

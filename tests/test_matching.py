@@ -1,0 +1,238 @@
+"""Source-side matching and target-side verification, as tables."""
+
+# ruff: noqa: E501  (table rows read best one case per line)
+
+from __future__ import annotations
+
+import pytest
+
+from mt.glossary import Glossary, load_glossary, parse_tsv
+from mt.matching import at_sentence_start, contains_term, find_forbidden, verify
+from mt.terms import CasePolicy, RequiredTerm, SegmentTerms
+
+ROWS = [
+    ("id", "nl", "fr", "de", "en", "fr!", "de!", "en!", "case", "dnt"),
+    ("daesh", "Daesh|IS", "Daech|Daesh", "Daesh", "Daesh", "État islamique|EI", "IS", "ISIS", "", ""),
+    (
+        "coalition-against-daesh",
+        "Internationale Coalitie tegen Daesh",
+        "Coalition internationale contre Daech",
+        "Internationale Koalition gegen Daesh",
+        "Global Coalition against Daesh",
+        "",
+        "",
+        "",
+        "exact",
+        "",
+    ),
+    ("coalition", "Coalitie", "Coalition", "Koalition", "Coalition", "", "", "", "exact", ""),
+    ("iraq", "Irak", "Irak", "Irak", "Iraq", "", "", "", "", ""),
+    ("north-east-syria", "Noordoost-Syrië", "nord-est de la Syrie", "Nordostsyrien", "north-east Syria",
+     "", "", "", "", ""),
+    ("vicepremier", "vicepremier", "vice-Premier ministre", "Vizepremierminister",
+     "Deputy Prime Minister", "", "", "", "exact", ""),
+    ("fod", "FOD Buitenlandse Zaken", "SPF Affaires étrangères", "FÖD Auswärtige Angelegenheiten",
+     "FPS Foreign Affairs", "", "", "", "ignore", ""),
+    ("f-16", "F-16", "", "", "", "", "", "", "strict", "yes"),
+    ("wilmes", "Sophie Wilmès|Wilmès", "", "", "", "", "", "", "", "yes"),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def glossary() -> Glossary:
+    entries, problems = parse_tsv("\n".join("\t".join(row) for row in ROWS), "test.tsv")
+    assert problems == []
+    return Glossary(tuple(entries))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Daesh blijft actief.", [("daesh", "Daesh")]),
+        # longest match first: "Daesh" inside the coalition's name is not matched again
+        (
+            "De Internationale Coalitie tegen Daesh vergadert.",
+            [("coalition-against-daesh", "Internationale Coalitie tegen Daesh")],
+        ),
+        # whitespace variation: a no-break space and a newline inside the term
+        (
+            "De Internationale\u00a0Coalitie\ntegen  Daesh",
+            [("coalition-against-daesh", "Internationale\u00a0Coalitie\ntegen  Daesh")],
+        ),
+        ("Strijders van Daesh' netwerk", [("daesh", "Daesh")]),
+        ("De F-16's van België", [("f-16", "F-16")]),
+        ("De Coalitie's leden", [("coalition", "Coalitie")]),
+        # derived Dutch plural, case kept
+        ("Twee Coalities en twee vicepremiers", [("coalition", "Coalities"), ("vicepremier", "vicepremiers")]),
+        # word boundaries: no "Irak" inside "Irakese"
+        ("Het Irakese leger", []),
+        ("In Irak en Noordoost-Syrië.", [("iraq", "Irak"), ("north-east-syria", "Noordoost-Syrië")]),
+        # a compound: "IS" inside "IS-strijders" (its own token) still counts
+        ("IS-strijders keren terug", [("daesh", "IS")]),
+        # case policy exact: generic lower-case "coalitie" is not the named Coalitie; "is" is not IS
+        ("De regering en haar coalitie is stabiel.", []),
+        ("Is dat zo?", []),
+        # exact allows a capital first letter at a sentence start only
+        ("Vicepremier Wilmès sprak.", [("vicepremier", "Vicepremier"), ("wilmes", "Wilmès")]),
+        ("De Vicepremier sprak.", []),
+        ("Hij sprak. Vicepremier Sophie Wilmès ook.", [("vicepremier", "Vicepremier"), ("wilmes", "Sophie Wilmès")]),
+        # strict: "f-16" is not "F-16"; ignore: any case
+        ("een f-16", []),
+        ("de fod buitenlandse zaken", [("fod", "fod buitenlandse zaken")]),
+        # typographic apostrophe and no-break hyphen
+        ("Daesh’ leiders in Noordoost\u2011Syrië", [("daesh", "Daesh"), ("north-east-syria", "Noordoost\u2011Syrië")]),
+        ("", []),
+    ],
+)  # fmt: skip
+def test_matches(glossary: Glossary, text: str, expected: list[tuple[str, str]]) -> None:
+    found = glossary.matches(text)
+    assert [(match.entry.id, match.text) for match in found] == expected
+    for match in found:
+        assert text[match.start : match.end] == match.text
+
+
+def test_requirements_carry_targets_dnt_and_forbidden(glossary: Glossary) -> None:
+    terms = glossary.requirements("Daesh, Daesh en de F-16s van Wilmès in Irak.", "fr")
+    assert [(r.entry_id, r.alternatives, r.copy) for r in terms.required] == [
+        ("daesh", ("Daech", "Daesh"), False),  # once, though it occurs twice
+        ("f-16", ("F-16",), True),  # the derived plural "s" is not part of what is copied
+        ("wilmes", ("Wilmès",), True),
+        ("iraq", ("Irak",), False),
+    ]
+    assert terms.required[1].case is CasePolicy.STRICT
+    assert terms.forbidden == ("État islamique", "EI")
+
+
+def test_requirements_forbidden_only_where_the_entry_matched(glossary: Glossary) -> None:
+    assert glossary.requirements("In Irak.", "fr").forbidden == ()
+    assert glossary.requirements("Niets hier.", "de") == SegmentTerms()
+
+
+def test_requirements_skip_entries_without_the_language(tmp_path) -> None:
+    path = tmp_path / "fr-only.tsv"
+    path.write_text("nl\tfr\nIrak\tIrak\n", encoding="utf-8")
+    glossary = load_glossary([path])
+    assert [r.entry_id for r in glossary.requirements("Irak", "fr").required] == ["irak"]
+    assert glossary.requirements("Irak", "de") == SegmentTerms()
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "expected"),
+    [("Daech", 0, True), ("« Daech", 2, True), ("Il dit. Daech", 8, True), ("la Daech", 3, False),
+     ("Titre : Daech", 8, True), ("Lui, Daech", 5, False)],
+)  # fmt: skip
+def test_at_sentence_start(text: str, position: int, expected: bool) -> None:
+    assert at_sentence_start(text, position) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "lang", "case", "expected"),
+    [
+        ("La Coalition contre Daech.", "Daech", "fr", CasePolicy.EXACT, True),
+        ("La coalition contre daech.", "Daech", "fr", CasePolicy.EXACT, False),
+        ("Les Daechistes", "Daech", "fr", CasePolicy.EXACT, False),  # right word boundary
+        ("Vice-Premier ministre Wilmès", "vice-Premier ministre", "fr", CasePolicy.EXACT, True),
+        ("la Vice-Premier ministre", "vice-Premier ministre", "fr", CasePolicy.EXACT, False),
+        ("la vice-Premier\u00a0ministre", "vice-Premier ministre", "fr", CasePolicy.EXACT, True),
+        ("F-16 et f-16", "F-16", "fr", CasePolicy.STRICT, True),
+        ("Des f-16.", "F-16", "fr", CasePolicy.STRICT, False),
+        ("F-16.", "f-16", "fr", CasePolicy.STRICT, False),  # strict: not even at sentence start
+        ("spf affaires étrangères", "SPF Affaires étrangères", "fr", CasePolicy.IGNORE, True),
+        ("l’Irak", "Irak", "fr", CasePolicy.EXACT, True),
+        ("ministre de l’Intérieur", "ministre de l'Intérieur", "fr", CasePolicy.EXACT, True),
+        ("", "Irak", "fr", CasePolicy.EXACT, False),
+    ],
+)
+def test_contains_term_exact(
+    text: str, term: str, lang: str, case: CasePolicy, expected: bool
+) -> None:
+    assert contains_term(text, term, lang, case) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "lang", "expected"),
+    [
+        # French: plurals, adjective agreement, elision of "de"
+        ("les Coalitions internationales contre Daech", "Coalition internationale contre Daech", "fr", True),
+        ("les ministres des Affaires étrangères", "ministre des Affaires étrangères", "fr", True),
+        ("le nord-est d'Irak", "nord-est de Irak", "fr", True),
+        ("la Syrie", "Irak", "fr", False),
+        # German: case endings, plurals, feminine -in, lemma fallback for adjectives
+        ("der Internationalen Koalition gegen Daesh", "Internationale Koalition gegen Daesh", "de", True),
+        ("die Vizepremierministerin", "Vizepremierminister", "de", True),
+        ("des Vizepremierministers", "Vizepremierminister", "de", True),
+        ("die Koalitionen", "Koalition", "de", True),
+        ("humanitärer Hilfe", "humanitäre Hilfe", "de", True),
+        ("die Regierung", "Koalition", "de", False),
+        # English: plurals and genitive
+        ("two Deputy Prime Ministers", "Deputy Prime Minister", "en", True),
+        ("the Coalition's members", "Coalition", "en", True),
+        ("the coalitions", "Coalition", "en", False),  # case still applies mid-sentence
+    ],
+)  # fmt: skip
+def test_contains_term_inflected(text: str, term: str, lang: str, expected: bool) -> None:
+    assert contains_term(text, term, lang, CasePolicy.EXACT, inflections=True) is expected
+    if expected and term not in text:
+        # the exact mode (the enforcement guarantee) does not accept inflected forms
+        assert contains_term(text, term, lang, CasePolicy.EXACT) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "lang", "inflections", "expected"),
+    [
+        ("l'État islamique", "État islamique", "fr", False, True),
+        ("l'état Islamique", "État islamique", "fr", False, True),  # any case
+        ("ISIS and Isis", "ISIS", "en", False, True),
+        ("Isis, the goddess", "ISIS", "en", False, False),  # acronyms keep their case
+        ("Das ist es", "IS", "de", False, False),
+        ("die Anti-IS-Koalition", "IS", "de", False, True),
+        ("des Islamischen Staates", "Islamischer Staat", "de", False, False),
+        ("des Islamischen Staates", "Islamischer Staat", "de", True, True),
+        ("Daech", "État islamique", "fr", True, False),
+    ],
+)
+def test_find_forbidden(text: str, term: str, lang: str, inflections: bool, expected: bool) -> None:
+    assert find_forbidden(text, term, lang, inflections=inflections) is expected
+
+
+def _terms(*required: RequiredTerm, forbidden: tuple[str, ...] = ()) -> SegmentTerms:
+    return SegmentTerms(required=required, forbidden=forbidden)
+
+
+DAECH = RequiredTerm("daesh", "Daesh", ("Daech", "Daesh"))
+WILMES = RequiredTerm("wilmes", "Wilmès", ("Wilmès",), copy=True)
+COALITION = RequiredTerm("coalition", "Coalitie", ("Koalition",))
+
+
+@pytest.mark.parametrize(
+    ("translation", "terms", "lang", "inflections", "missing", "forbidden"),
+    [
+        ("Daech et Wilmès.", _terms(DAECH, WILMES), "fr", False, [], []),
+        ("Daesh et Wilmès.", _terms(DAECH, WILMES), "fr", False, [], []),  # a variant suffices
+        ("L'EI et Wilmes.", _terms(DAECH, WILMES, forbidden=("EI",)), "fr", False, ["daesh", "wilmes"], ["EI"]),
+        ("Die Koalitionen", _terms(COALITION), "de", False, ["coalition"], []),
+        ("Die Koalitionen", _terms(COALITION), "de", True, [], []),
+        # do-not-translate terms are never inflected
+        ("Wilmèsen", _terms(WILMES), "fr", True, ["wilmes"], []),
+        ("Rien.", SegmentTerms(), "fr", False, [], []),
+    ],
+)  # fmt: skip
+def test_verify(
+    translation: str,
+    terms: SegmentTerms,
+    lang: str,
+    inflections: bool,
+    missing: list[str],
+    forbidden: list[str],
+) -> None:
+    result = verify(translation, terms, lang, inflections=inflections)
+    assert [term.entry_id for term in result.missing] == missing
+    assert list(result.forbidden_found) == forbidden
+    assert result.ok is (not missing and not forbidden)
+
+
+def test_matcher_is_compiled_once(glossary: Glossary) -> None:
+    glossary.matches("Daesh")
+    matcher = glossary._matcher
+    glossary.matches("Irak")
+    assert glossary._matcher is matcher
