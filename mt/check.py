@@ -131,11 +131,11 @@ def config_from_table(table: Mapping[str, Any], where: Location | None = None) -
     settings: dict[str, Any] = {}
     severities = ", ".join(s.value for s in Severity)
 
-    def to_severity(value: object, name: str) -> None:
+    def to_severity(value: object, name: str, key: str) -> None:
         if value not in {s.value for s in Severity}:
             problems.append(f"{name}: {value!r} is no severity; use one of {severities}")
         else:
-            severity[name.rsplit(".", 1)[0].removeprefix("severity.")] = Severity(str(value))
+            severity[key] = Severity(str(value))
 
     for key, value in table.items():
         if key == "fail-on":
@@ -150,14 +150,14 @@ def config_from_table(table: Mapping[str, Any], where: Location | None = None) -
                         f"severity.{code}: unknown code; known: {', '.join(sorted(CODES))}"
                     )
                 else:
-                    to_severity(level, f"severity.{code}")
+                    to_severity(level, f"severity.{code}", code)
         elif key in CHECKS and isinstance(value, dict):
             for option, setting in value.items():
                 if option == "enabled" and isinstance(setting, bool):
                     if not setting:
                         enabled.discard(key)
                 elif option == "severity":
-                    to_severity(setting, f"{key}.severity")
+                    to_severity(setting, f"{key}.severity", key)
                 elif key == "structure" and option == "length-ratio" and _is_bounds(setting):
                     settings["length_ratio"] = (float(setting[0]), float(setting[1]))
                 elif key == "structure" and option == "min-length" and isinstance(setting, int):
@@ -291,7 +291,9 @@ def check_segment(
     if "terminology" in config.enabled and terms:
         _check_terms(target, terms, lang, add)
     if "numbers" in config.enabled:
-        for issue in compare_numbers(source, target, lang, SOURCE_LANG):
+        for issue in compare_numbers(
+            _without(source, pair.protected), _without(target, pair.protected), lang, SOURCE_LANG
+        ):
             code, message, evidence = _describe_number(issue, lang)
             add(code, message, evidence)
     if "structure" in config.enabled:
@@ -314,6 +316,14 @@ def check_segment(
     return out
 
 
+def _without(text: str, protected: tuple[str, ...]) -> str:
+    """``text`` less its markup placeholders and URLs: their digits are no figures ("<1>")."""
+    for kept in protected:
+        text = text.replace(kept, " ")
+    return _PLACEHOLDER.sub(" ", text) if "<" in text else text
+
+
+_PLACEHOLDER = re.compile(r"</?\d+/?>")
 _LANG_NAMES = {"fr": "French", "de": "German", "en": "English", "nl": "Dutch"}
 
 

@@ -105,11 +105,11 @@ NUMBER_WORDS: dict[str, dict[str, int]] = {
 _SCALE_WORDS = sorted({word for table in _SCALES.values() for word in table}, key=len, reverse=True)
 
 # One pass over the text finds times, figures (digit runs joined by separators), an optional
-# ordinal suffix, percent sign or word, and a scale word. A figure may not follow a letter: "F-16"
-# gives 16, but identifiers such as "A400M" and "G7" give nothing (they are copied or not at all).
+# ordinal suffix, percent sign or word, and a scale word. A figure may not follow a letter (or a
+# letter and a hyphen): identifiers such as "F-16", "A400M" and "G7" are names, not figures.
 _FIGURE = re.compile(
     r"""
-    (?<![\w.,'\u00a0\u202f\u2009])
+    (?<![\w.,'\u00a0\u202f\u2009])(?<![^\W\d_]-)
     (?:
         (?P<hour>[01]?\d|2[0-3])(?:\s?[:h]\s?|u)(?P<minute>[0-5]\d)(?!\d)
         (?P<tword>\s?(?:uur|Uhr|hrs?|[ap]\.?m\.?)(?!\w))?

@@ -72,7 +72,8 @@ def values(text: str, lang: str) -> list[tuple[str, str]]:
         ("um 14:30 Uhr", "de", [("1430", "time")]),
         ("at 2.30 pm", "en", [("1430", "time")]),
         ("12 maart 2024", "nl", [("12", "number"), ("2024", "number")]),
-        ("F-16's", "nl", [("16", "number")]),
+        ("F-16's en COVID-19", "nl", []),  # names, not figures
+        ("2014-2022", "nl", [("2014", "number"), ("2022", "number")]),
         ("A400M en G7", "nl", []),  # identifiers: no figures
         ("1.600 vluchten, 45.000 personen", "nl", [("1600", "number"), ("45000", "number")]),
         ("1 600 vols", "fr", [("1600", "number")]),
