@@ -200,14 +200,15 @@ def load_glossary(paths: Sequence[Path | str] | None = None) -> Glossary:
     entries: list[Entry] = []
     for path in files:
         if path.suffix.lower() in (".tbx", ".csv"):
-            from mt.glossary_io import import_entries  # only for foreign formats
+            from mt.glossary_io import read_entries  # only for foreign formats
 
             try:
-                entries.extend(import_entries(path))
-            except GlossaryError as error:
-                problems.extend(error.problems)
+                file_entries, file_problems = read_entries(path)
             except MtError as error:
                 problems.append(error)
+                continue
+            entries.extend(file_entries)
+            problems.extend(file_problems)
             continue
         try:
             text = path.read_text(encoding="utf-8")
@@ -253,7 +254,7 @@ def parse_tsv(text: str, path: Path | str = "<string>") -> tuple[list[Entry], li
                 MtError(f"row has {len(cells)} cells, the header has {len(header)}{hint}", where)
             )
             continue
-        entry = _parse_row(dict(zip(header, cells, strict=True)), where, problems)
+        entry = entry_from_row(dict(zip(header, cells, strict=True)), where, problems)
         if entry is not None:
             entries.append(entry)
     if header is None:
@@ -277,7 +278,13 @@ def _check_header(header: list[str], where: Location) -> list[MtError]:
     return problems
 
 
-def _parse_row(row: dict[str, str], where: Location, problems: list[MtError]) -> Entry | None:
+def entry_from_row(
+    row: Mapping[str, str], where: Location, problems: list[MtError]
+) -> Entry | None:
+    """One entry from a row of cells keyed by column name; its problems are added to ``problems``.
+
+    Importers build such rows too, so that every source of entries is validated the same way.
+    """
     before = len(problems)
     source = _split_cell(row.get(SOURCE_LANG, ""))
     if not any(source):
@@ -297,7 +304,7 @@ def _parse_row(row: dict[str, str], where: Location, problems: list[MtError]) ->
     dnt = dnt_text in _TRUE
     targets: dict[str, TargetTerms] = {}
     for lang in TARGET_LANGS:
-        if lang not in row and f"{lang}!" not in row:
+        if lang not in row and f"{lang}!" not in row and not dnt:  # names copy into any language
             continue
         allowed = _split_cell(row.get(lang, ""))
         forbidden = _split_cell(row.get(f"{lang}!", "")) if row.get(f"{lang}!") else ()
