@@ -161,3 +161,14 @@ def test_pivot_route_chains_backends(tiny_model_dir: Path, tiny_multilingual_dir
     second = make_backend("torch", load_model(ModelSpec("de", str(tiny_multilingual_dir))))
     expected = second.translate([r.text for r in english], [], GREEDY)
     assert backend.translate(SOURCES, [], GREEDY) == expected
+
+
+def test_required_term_placed_through_backend(tiny_multilingual_dir: Path) -> None:
+    """End to end with the real constrained search: random weights, yet the term appears."""
+    daesh = SegmentTerms((RequiredTerm("daesh", "Daesh", ("Daesh",)),))
+    backend = make_backend("torch", load_model(ModelSpec("de", str(tiny_multilingual_dir))))
+    results = backend.translate(
+        SOURCES[:2], [daesh, SegmentTerms()], DecodeSettings(num_beams=2, max_new_tokens=16)
+    )
+    assert "Daesh" in results[0].text and results[0].applied == ("daesh",)
+    assert results[1].applied == ()
