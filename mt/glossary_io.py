@@ -137,9 +137,9 @@ def read_table(
     first_number, first = numbered[0]
     header = [_base_lang(cell) for cell in first]
     if SOURCE_LANG in header and all(code in LANGS for code in header):
-        columns, body = header, numbered[1:]
+        columns, body, has_header = header, numbered[1:], True
     elif len(first) == 2 and lang in TARGET_LANGS:
-        columns, body = [SOURCE_LANG, lang], numbered
+        columns, body, has_header = [SOURCE_LANG, lang], numbered, False
     else:
         message = (
             "expected a header row of language codes (nl,fr,de,en) or, for a two-column "
@@ -154,6 +154,14 @@ def read_table(
             )
             continue
         cells = {column: cell.strip() for column, cell in zip(columns, row, strict=True)}
+        if has_header:
+            # Term sets leave a cell empty where a language has no term: absent, not an error.
+            cells = {
+                column: cell for column, cell in cells.items() if cell or column == SOURCE_LANG
+            }
+            if len(cells) == 1:
+                problems.append(MtError("row has no target term", where))
+                continue
         entry = entry_from_row(cells, where, problems)
         if entry is not None:
             entries.append(entry)
@@ -176,7 +184,7 @@ def write_table(entries: Iterable[Entry], delimiter: str = ",", lang: str | None
                 elif target is not None:
                     writer.writerow([form, target.approved])
         return out.getvalue()
-    langs = [code for code in TARGET_LANGS if any(code in entry.targets for entry in entries)]
+    langs = _languages(entries)
     writer.writerow([SOURCE_LANG, *langs])
     for entry in entries:
         cells = [entry.source[0]]
@@ -187,10 +195,16 @@ def write_table(entries: Iterable[Entry], delimiter: str = ",", lang: str | None
     return out.getvalue()
 
 
+def _languages(entries: Sequence[Entry]) -> list[str]:
+    """The target languages some translated entry has terms for (names are copied into any)."""
+    present = {code for entry in entries if not entry.dnt for code in entry.targets}
+    return [code for code in TARGET_LANGS if code in present]
+
+
 def write_tsv(entries: Iterable[Entry]) -> str:
     """Entries in this project's own TSV format (``glossaries/README.md``), every field kept."""
     entries = list(entries)
-    langs = [code for code in TARGET_LANGS if any(code in entry.targets for entry in entries)]
+    langs = _languages(entries)
     header = ["id", SOURCE_LANG, *langs, *(f"{code}!" for code in langs), "case", "dnt", "note"]
     lines = ["\t".join(header)]
     for entry in entries:
