@@ -223,8 +223,21 @@ def load_glossary(paths: Sequence[Path | str] | None = None) -> Glossary:
         problems.extend(file_problems)
     problems.extend(cross_check(entries))
     if problems:
-        raise GlossaryError(problems)
+        raise GlossaryError(in_file_order(problems, files))
     return Glossary(tuple(entries), paths=tuple(str(path) for path in files))
+
+
+def in_file_order(problems: Sequence[MtError], files: Sequence[Path | str] = ()) -> list[MtError]:
+    """Problems sorted as a reader meets them: by file (in ``files`` order), then by line."""
+    rank = {str(path): index for index, path in enumerate(files)}
+
+    def key(problem: MtError) -> tuple[int, int]:
+        location = problem.location
+        if location is None:
+            return (-1, 0)
+        return (rank.get(str(location.path), len(rank)), location.line or 0)
+
+    return sorted(problems, key=key)
 
 
 def _split_cell(cell: str) -> tuple[str, ...]:

@@ -37,6 +37,7 @@ from mt.glossary import (
     Entry,
     cross_check,
     entry_from_row,
+    in_file_order,
     parse_tsv,
 )
 
@@ -101,7 +102,7 @@ def import_entries(
     entries, problems = read_entries(path, format, lang=lang)
     problems.extend(cross_check(entries))
     if problems:
-        raise GlossaryError(problems)
+        raise GlossaryError(in_file_order(problems))
     return entries
 
 
