@@ -194,9 +194,12 @@ def _rewrap(translation: str, widths: Sequence[int]) -> str:
         bounds.append(running / total_width)
     lines: list[list[str]] = [[] for _ in widths]
     position = 0
+    line = 0
     for word in words:
         middle = (position + (len(word) + 1) / 2) / total_words
-        lines[bisect.bisect_right(bounds, middle)].append(word)
+        # never skip a line: an empty line inside a Markdown paragraph would end it
+        line = min(bisect.bisect_right(bounds, middle), line + 1 if lines[line] else line)
+        lines[line].append(word)
         position += len(word) + 1
     return _WRAP.join(" ".join(line) for line in lines)
 
