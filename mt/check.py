@@ -230,8 +230,8 @@ def looks_dutch(text: str, lang: str) -> bool:
         return False
     dutch_only = _DUTCH_ONLY.get(lang, _DUTCH_ONLY["en"])
     target_only = _TARGET_ONLY.get(lang, _TARGET_ONLY["en"])
-    dutch = sum(word in dutch_only for word in words)
-    target = sum(word in target_only for word in words)
+    dutch = sum(map(dutch_only.__contains__, words))
+    target = sum(map(target_only.__contains__, words))
     return dutch >= 2 and dutch > 2 * target and dutch * 8 >= len(words)
 
 
@@ -281,7 +281,7 @@ def check_segment(
         if len(_WORD.findall(source)) >= 3 or looks_dutch(source, lang):
             add("untranslated", "the translation is the Dutch source, unchanged", target)
             return out  # every other check would only repeat this one
-    elif looks_dutch(target, lang):
+    elif "untranslated" in config.enabled and looks_dutch(target, lang):
         add(
             "still-dutch",
             f"the translation reads as Dutch, not {_LANG_NAMES.get(lang, lang)}",

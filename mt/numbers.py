@@ -18,7 +18,7 @@ that was copied with the wrong separators ("1.600" left as is in English means 1
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -112,10 +112,10 @@ _FIGURE = re.compile(
     (?<![\w.,'\u00a0\u202f\u2009])(?<![^\W\d_]-)
     (?:
         (?P<hour>[01]?\d|2[0-3])(?:\s?[:h]\s?|u)(?P<minute>[0-5]\d)(?!\d)
-        (?P<tword>\s?(?:uur|Uhr|hrs?|[ap]\.?m\.?)(?!\w))?
+        (?P<tword>\s?(?:uur|uhr|hrs?|[ap]\.?m\.?)(?!\w))?
       |
         (?P<dhour>[01]?\d|2[0-3])\.(?P<dminute>[0-5]\d)(?!\d)
-        (?P<dword>\s?(?:uur|u|h|Uhr|hrs?|[ap]\.?m\.?)(?!\w))
+        (?P<dword>\s?(?:uur|u|h|uhr|hrs?|[ap]\.?m\.?)(?!\w))
       |
         (?P<figure>
             \d{1,3}(?:[\u00a0\u202f\u2009\ ]\d{3}(?!\d))+(?:[.,]\d+)?  # "1 000 000,5"
@@ -128,8 +128,12 @@ _FIGURE = re.compile(
     + r""")\.?(?!\w))?
     )
     """,
-    re.VERBOSE | re.IGNORECASE,
+    re.VERBOSE,
 )
+# The pattern is written in lower case and matched against the lower-cased text, which is much
+# faster than IGNORECASE; a text whose length lower-casing changes ("İ") takes the slow pattern.
+_FIGURE_ANY_CASE = re.compile(_FIGURE.pattern, re.VERBOSE | re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -158,14 +162,19 @@ def separators(lang: str) -> tuple[str, str]:
     return _SEPARATORS.get(lang, _SEPARATORS["nl"])
 
 
+_MARK = re.compile(r"([^\d])")
+
+
 def parse_figure(digits: str, lang: str) -> Decimal | None:
     """The value of ``digits`` ("1.000,5", "1 000,5", "1,000.5") written as ``lang`` writes figures.
 
     Returns None when the figure is not well formed in that language: thousands groups hold three
     digits ("3.5" is no Dutch figure; "1,000.5" is no French one); a decimal mark comes once, last.
     """
+    if digits.isdigit():
+        return Decimal(digits)
     decimal_mark, group_marks = separators(lang)
-    parts = re.split(r"([^\d])", digits)
+    parts = _MARK.split(digits)
     numbers, marks = parts[0::2], parts[1::2]
     integer, fraction = [numbers[0]], ""
     for index, mark in enumerate(marks):
@@ -198,46 +207,63 @@ def _lenient_value(digits: str) -> Decimal:
 
 def extract_numbers(text: str, lang: str) -> tuple[Figure, ...]:
     """Every figure in ``text`` (written in ``lang``), in order."""
+    return tuple(Figure(*raw) for raw in _scan(text, lang))
+
+
+# value, kind, text, start, end, digits, scale, well_formed: a Figure's fields. The hot path
+# (compare_numbers on a pair whose figures all agree) builds only these tuples, no objects.
+_Raw = tuple[Decimal, str, str, int, int, str, int, bool]
+
+
+def _scan(text: str, lang: str) -> list[_Raw]:
     if not _HAS_DIGIT(text):
-        return ()  # the common case in prose, and the cheap way out of it
+        return []  # the common case in prose, and the cheap way out of it
     scales = _SCALES.get(lang, _SCALES["nl"])
-    figures = []
-    for match in _FIGURE.finditer(text):
-        if match.group("hour") is not None or match.group("dhour") is not None:
-            figures.append(_time(match))
-            continue
+    found: list[_Raw] = []
+    lowered = text.lower()
+    pattern = _FIGURE if len(lowered) == len(text) else _FIGURE_ANY_CASE
+    if pattern is _FIGURE_ANY_CASE:
+        lowered = text
+    for match in _matches(pattern, lowered):
+        start, end = match.span()
         digits = match.group("figure")
+        if digits is None:
+            found.append(_time(match, text))
+            continue
         value = parse_figure(digits, lang)
         well_formed = value is not None
         if value is None:
             value = _lenient_value(digits)
         kind = "number"
-        if match.group("ordinal"):
-            kind = "ordinal"
         if match.group("percent"):
             kind = "percent"
+        elif match.group("ordinal"):
+            kind = "ordinal"
         scale = 1
         if match.group("scale"):
             scale = scales.get(match.group("scale").lower(), 1)
-        figures.append(
-            Figure(
-                value * scale,
-                kind,
-                match.group(0),
-                match.start(),
-                match.end(),
-                digits=digits,
-                scale=scale,
-                well_formed=well_formed,
-            )
-        )
-    return tuple(figures)
+            value *= scale
+        found.append((value, kind, text[start:end], start, end, digits, scale, well_formed))
+    return found
 
 
 _HAS_DIGIT = re.compile(r"\d").search
 
 
-def _time(match: re.Match[str]) -> Figure:
+def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, tried only where a digit run starts: the pattern opens with
+    lookbehinds, which keep the regex engine from skipping ahead on its own."""
+    position = 0
+    while (digits := _DIGITS.search(text, position)) is not None:
+        match = pattern.match(text, digits.start())
+        if match is None:
+            position = digits.end()  # an identifier ("A400M"): no later digit of the run starts one
+        else:
+            yield match
+            position = match.end()
+
+
+def _time(match: re.Match[str], text: str) -> _Raw:
     """A time of day: "14:30", "14h30", "14u30", or "14.30" followed by "uur", "Uhr" or "pm"."""
     hour = int(match.group("hour") or match.group("dhour"))
     minute = int(match.group("minute") or match.group("dminute"))
@@ -246,7 +272,8 @@ def _time(match: re.Match[str]) -> Figure:
         hour += 12
     elif word == "am" and hour == 12:
         hour = 0
-    return Figure(Decimal(hour * 100 + minute), "time", match.group(0), match.start(), match.end())
+    start, end = match.span()
+    return (Decimal(hour * 100 + minute), "time", text[start:end], start, end, "", 1, True)
 
 
 def number_word_value(word: str, lang: str) -> int | None:
@@ -274,10 +301,17 @@ def compare_numbers(
     source: str, target: str, target_lang: str, source_lang: str = "nl"
 ) -> tuple[NumberIssue, ...]:
     """The figures of ``source`` that went wrong in its translation ``target``."""
-    source_figures = extract_numbers(source, source_lang)
-    target_figures = extract_numbers(target, target_lang)
-    if not source_figures and not target_figures:
+    source_raw = _scan(source, source_lang)
+    target_raw = _scan(target, target_lang)
+    # The common case, answered without building a figure: the same values, all well formed.
+    if (
+        len(source_raw) == len(target_raw)
+        and all(raw[7] for raw in target_raw)
+        and sorted(raw[0] for raw in source_raw) == sorted(raw[0] for raw in target_raw)
+    ):
         return ()
+    source_figures = [Figure(*raw) for raw in source_raw]
+    target_figures = [Figure(*raw) for raw in target_raw]
     issues: list[NumberIssue] = []
     unmatched_target = list(target_figures)
     unmatched_source: list[Figure] = []

@@ -1,0 +1,226 @@
+"""How fast ``mt check`` is: segment pairs per second on one core, and start-to-verdict wall time.
+
+    .venv/bin/python benchmarks/check_throughput.py [--pairs 100000] [--entries 5000] [--runs 5]
+
+1. A synthetic corpus of Dutch/French segment pairs (figures, glossary terms, some planted errors)
+   and a synthetic glossary of ``--entries`` entries (written as TSV, loaded by ``load_glossary``),
+   checked by :func:`mt.check.check_segments` in this process, pinned to one core. Each check is
+   also timed alone, so a slow part shows. Targets: >= 20,000 pairs/s for all checks together.
+2. ``mt check examples/release.nl.txt release.fr.txt`` (a French translation held below) in a fresh
+   process, ``--runs`` times: the median wall time from process start to verdict. Target: < 0.5 s.
+
+Figures vary by about 30% on shared machines: compare runs made in one sitting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from mt.check import CHECKS, CheckConfig, SegmentPair, check_segments
+from mt.glossary import Glossary, load_glossary
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+_SYLLABLES = _words(
+    "ver ont be ge raad zaak steun hulp beleid dienst plan werk bouw recht zorg markt land "
+    "staat volk wet grens vrede kracht bond veilig heid schap ing onder over voor na"
+)
+_FILLER_NL = _words("de het een van en in op voor met aan door naar ook die dat nog meer over bij")
+_FILLER_FR = _words("le la les de des et en dans pour avec par sur aussi qui que plus entre")
+
+
+def synthetic_glossary(entries: int, rng: random.Random) -> tuple[str, list[tuple[str, str]]]:
+    """A TSV glossary of ``entries`` rows, and (Dutch term, approved French term) for each."""
+    header = "\t".join(("id", "nl", "fr", "de", "en", "fr!", "de!", "en!", "case", "dnt", "note"))
+    rows, terms, seen = [header], [], set()
+    while len(terms) < entries:
+        words = [
+            "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4)))
+            for _ in range(rng.choice((1, 1, 2, 3)))
+        ]
+        dutch = " ".join(words)
+        if dutch in seen:
+            continue
+        seen.add(dutch)
+        french = " ".join(word[::-1] for word in words)
+        forbidden = f"{french}x" if rng.random() < 0.1 else ""
+        rows.append(
+            f"t{len(terms)}\t{dutch}\t{french}\t{dutch.title()}\t{french}e\t{forbidden}"
+            "\t\t\tignore\t\t"
+        )
+        terms.append((dutch, french))
+    return "\n".join(rows) + "\n", terms
+
+
+def synthetic_pairs(
+    count: int, terms: list[tuple[str, str]], rng: random.Random
+) -> list[SegmentPair]:
+    """Release-like pairs: filler words, 0-3 glossary terms, 0-3 figures; ~5% with an error."""
+    pairs = []
+    for _ in range(count):
+        nl, fr = [], []
+        for _ in range(rng.randint(6, 20)):
+            nl.append(rng.choice(_FILLER_NL))
+            fr.append(rng.choice(_FILLER_FR))
+        for _ in range(rng.randint(0, 3)):
+            dutch, french = rng.choice(terms)
+            position = rng.randrange(len(nl))
+            nl.insert(position, dutch)
+            fr.insert(position, french)
+        for _ in range(rng.randint(0, 3)):
+            value = rng.choice(
+                (rng.randint(2, 99), rng.randint(1000, 99999), rng.randint(1990, 2030))
+            )
+            if value >= 10000:
+                nl_figure, fr_figure = (
+                    f"{value:,}".replace(",", "."),
+                    f"{value:,}".replace(",", " "),
+                )
+            else:
+                nl_figure = fr_figure = str(value)
+            if rng.random() < 0.2:
+                nl_figure, fr_figure = nl_figure + " miljoen", fr_figure + " millions"
+            position = rng.randrange(len(nl))
+            nl.insert(position, nl_figure)
+            fr.insert(position, fr_figure)
+        if rng.random() < 0.05:
+            fr[rng.randrange(len(fr))] = "77"  # a changed figure or a lost term
+        pairs.append(SegmentPair(" ".join(nl).capitalize() + ".", " ".join(fr).capitalize() + "."))
+    return pairs
+
+
+def pairs_per_second(
+    pairs: list[SegmentPair], glossary: Glossary, config: CheckConfig
+) -> tuple[float, float, int]:
+    """Pairs per CPU second (this process, one core) and per wall second, and the findings."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    findings = check_segments(pairs, "fr", glossary, config)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return len(pairs) / cpu, len(pairs) / wall, len(findings)
+
+
+# A French translation of examples/release.nl.txt, unit for unit, that passes every check.
+RELEASE_FR = """\
+La Belgique renforce son soutien à la stabilisation en Irak et dans le nord-est de la Syrie
+1. Dernière mise à jour le 12 mars 2024
+Image
+Le Vice-Premier ministre et ministre des Affaires étrangères lors de la réunion ministérielle de \
+la Coalition internationale contre Daech à Rome. © SPF Affaires étrangères
+\u00a0
+Le 11 mars 2024, les ministres des Affaires étrangères de la Coalition internationale contre \
+Daech se sont réunis à Rome. La Coalition, qui compte aujourd'hui 87 membres, est revenue sur \
+dix années de lutte contre Daech et a discuté des prochaines étapes en Irak et dans le nord-est \
+de la Syrie.
+\u00a0
+Les membres de la Coalition ont promis ensemble 670 millions USD pour la stabilisation des zones \
+libérées. La Belgique y contribue à hauteur de 18 millions d'euros, soit une hausse de 12,5 % \
+par rapport à 2023. L'argent servira notamment au déminage, à la remise en état des conduites \
+d'eau et des écoles, et à l'aide psychosociale aux enfants.
+\u00a0
+« Daech est vaincu militairement, mais son idéologie survit dans les camps et les prisons du \
+nord-est de la Syrie », a déclaré le Vice-Premier ministre et ministre des Affaires étrangères. \
+« Qui n'investit pas aujourd'hui dans la stabilisation paiera le prix demain. La Belgique reste \
+donc un partenaire fiable de la Coalition. »
+\u00a0
+La contribution militaire de notre pays a également été abordée. Entre 2014 et 2022, des F-16 \
+belges ont effectué plus de 1 600 vols au-dessus de l'Irak et de la Syrie. Depuis 2023, la \
+Belgique fournit surtout de la formation et des conseils aux services de sécurité irakiens, en \
+concertation avec la mission de l'OTAN en Irak (NMI).
+\u00a0
+M. Jan Peeters, envoyé spécial pour la Coalition, a souligné qu'environ 45 000 personnes \
+séjournent toujours dans le camp d'al-Hol, dont près de 60 % sont mineures. Le paquet d'aide \
+belge de 18 millions d'euros est réparti entre des projets de l'ONU et d'ONG (voir aussi le \
+communiqué de presse n° 27 du 4 février 2024).
+\u00a0
+La prochaine réunion ministérielle de la Coalition internationale contre Daech aura lieu à \
+l'automne 2024.
+\u00a0
+Type d'actualité : Communiqué de presse
+"""
+
+
+def start_to_verdict(runs: int) -> tuple[list[float], int, str]:
+    """Wall times of ``mt check`` on the example release in fresh processes, and its exit code."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "release.nl.txt"
+        source.write_text((ROOT / "examples" / "release.nl.txt").read_text(encoding="utf-8"))
+        (Path(folder) / "release.fr.txt").write_text(RELEASE_FR, encoding="utf-8")
+        command = [sys.executable, "-m", "mt", "check", "release.nl.txt", "release.fr.txt"]
+        command += ["--glossary", str(ROOT / "glossaries")]
+        times, result = [], None
+        for _ in range(runs):
+            start = time.perf_counter()
+            result = subprocess.run(command, cwd=folder, capture_output=True, text=True)
+            times.append(time.perf_counter() - start)
+        assert result is not None
+        return times, result.returncode, result.stdout.strip().splitlines()[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pairs", type=int, default=100_000)
+    parser.add_argument("--entries", type=int, default=5_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--skip-throughput", action="store_true")
+    options = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core, as promised
+
+    if not options.skip_throughput:
+        rng = random.Random(20240311)
+        tsv, terms = synthetic_glossary(options.entries, rng)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "synthetic.tsv"
+            path.write_text(tsv, encoding="utf-8")
+            start = time.perf_counter()
+            glossary = load_glossary([path])
+            loaded = time.perf_counter() - start
+        start = time.perf_counter()
+        glossary.matches("warm the matcher up")
+        compiled = time.perf_counter() - start
+        pairs = synthetic_pairs(options.pairs, terms, rng)
+        chars = sum(len(pair.source or "") for pair in pairs) / len(pairs)
+        print(f"glossary: {len(glossary)} entries, loaded in {loaded:.2f} s, ", end="")
+        print(f"matcher built in {compiled:.2f} s")
+        print(f"corpus: {len(pairs):,} nl-fr segment pairs, {chars:.0f} characters per source")
+        print(f"{'checks':<28} {'pairs/CPU s':>12} {'pairs/wall s':>13} {'findings':>9}")
+        runs = [("all (target >= 20,000)", CHECKS), *((check, (check,)) for check in CHECKS)]
+        for name, enabled in runs:
+            config = CheckConfig(enabled=frozenset(enabled))
+            per_cpu, per_wall, findings = pairs_per_second(pairs, glossary, config)
+            print(f"{name:<28} {per_cpu:>12,.0f} {per_wall:>13,.0f} {findings:>9,}")
+        # the glossary's share: matching the source, then verifying the target
+        from mt.matching import verify
+
+        start = time.process_time()
+        requirements = [glossary.requirements(pair.source or "", "fr") for pair in pairs]
+        matching = time.process_time() - start
+        start = time.process_time()
+        for pair, terms_of in zip(pairs, requirements, strict=True):
+            verify(pair.target or "", terms_of, "fr", inflections=True)
+        verifying = time.process_time() - start
+        print(f"{'  glossary.requirements':<28} {len(pairs) / matching:>12,.0f}")
+        print(f"{'  matching.verify':<28} {len(pairs) / verifying:>12,.0f}")
+
+    times, code, verdict = start_to_verdict(options.runs)
+    shown = ", ".join(f"{t:.2f}" for t in times)
+    median = statistics.median(times)
+    print(f"start to verdict, mt check on the example release: median {median:.2f} s ", end="")
+    print(f"over {options.runs} runs ({shown}); exit {code}; {verdict}")
+
+
+if __name__ == "__main__":
+    main()
