@@ -79,7 +79,7 @@ def _squash(text: str) -> str:
 
 def case_accepts(policy: CasePolicy, form: str, found: str, sentence_start: bool) -> bool:
     """Whether ``found`` (text as it stands) has an acceptable letter case for glossary ``form``."""
-    if policy is CasePolicy.IGNORE:
+    if policy is CasePolicy.IGNORE or found == form:
         return True
     found = _squash(found)
     form = _squash(form)
@@ -147,12 +147,19 @@ class SourceMatcher:
 
     def find(self, text: str) -> list[TermMatch]:
         """Non-overlapping matches in ``text``, left to right, the longest accepted term first."""
-        spans = [(m.start(), m.end(), normalize_token(m.group())) for m in _TOKEN.finditer(text)]
+        folded = normalize_token(text)
+        if len(folded) == len(text):  # one character for one: token positions carry over
+            tokens = _TOKEN.findall(folded)
+            spans: list[tuple[int, int]] | None = None  # found only if some token starts a term
+        else:  # casefolding grew the text ("ß" -> "ss"): fold token by token
+            spans = [match.span() for match in _TOKEN.finditer(text)]
+            tokens = [normalize_token(text[start:end]) for start, end in spans]
         matches: list[TermMatch] = []
         index = 0
         root = self._root
-        while index < len(spans):
-            node = root.get(spans[index][2])
+        count = len(tokens)
+        while index < count:
+            node = root.get(tokens[index])
             if node is None:
                 index += 1
                 continue
@@ -164,7 +171,9 @@ class SourceMatcher:
                 if forms:
                     ends.append((cursor, forms))
                 cursor += 1
-                node = node.get(spans[cursor][2]) if cursor < len(spans) else None
+                node = node.get(tokens[cursor]) if cursor < count else None
+            if spans is None:
+                spans = [match.span() for match in _TOKEN.finditer(folded)]
             found = self._accept(text, spans, index, ends)
             if found is None:
                 index += 1
@@ -176,7 +185,7 @@ class SourceMatcher:
     @staticmethod
     def _accept(
         text: str,
-        spans: list[tuple[int, int, str]],
+        spans: list[tuple[int, int]],
         index: int,
         ends: list[tuple[int, list[_Form]]],
     ) -> tuple[TermMatch, int] | None:
@@ -279,7 +288,7 @@ def contains_term(
         if any(at_sentence_start(text, m.start()) for m in capital.finditer(text)):
             return True
     if inflections and case is not CasePolicy.STRICT:
-        return _lemmas_contain(text, term, lang)
+        return _lemmas_contain(text, term, lang, case)
     return False
 
 
@@ -299,33 +308,48 @@ _WORD = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=262144)
-def _lemma(word: str, lang: str) -> str:
+def _lemmas(word: str, lang: str) -> frozenset[str]:
+    """The word's possible lemmas, casefolded.
+
+    simplemma is case-sensitive and lemmatises a capitalised adjective ("Islamischen") differently
+    from its lower-case form, so both are asked.
+    """
     import simplemma  # only when the cheap patterns failed: its dictionaries take a while to load
 
     try:
-        return simplemma.lemmatize(word, lang=lang).casefold()
+        found = {simplemma.lemmatize(word, lang=lang), simplemma.lemmatize(word.lower(), lang=lang)}
     except ValueError:  # a language simplemma does not know: compare the words themselves
-        return word.casefold()
+        found = {word}
+    return frozenset(lemma.casefold() for lemma in found)
 
 
-def _lemmas_contain(text: str, term: str, lang: str) -> bool:
-    """Whether the lemmas of ``term``'s words occur in a row among those of ``text``'s words."""
-    wanted = [_lemma(word, lang) for word in _WORD.findall(term)]
-    if not wanted:
+def _same_capital(found: str, wanted: str, first: bool) -> bool:
+    """Whether ``found`` starts with a capital where ``wanted`` does (or a sentence start might)."""
+    if found[:1].isupper() == wanted[:1].isupper():
+        return True
+    return first and found[:1].isupper()
+
+
+def _lemmas_contain(text: str, term: str, lang: str, case: CasePolicy = CasePolicy.IGNORE) -> bool:
+    """Whether the words of ``term`` occur in a row in ``text`` as the same lemmas.
+
+    Unless case is ignored, each word must also keep its initial capital or lower-case letter,
+    so that "the coalitions" does not meet the named "Coalition".
+    """
+    wanted_words = _WORD.findall(term)
+    if not wanted_words:
         return False
-    first = wanted[0]
+    wanted = [_lemmas(word, lang) for word in wanted_words]
     words = _WORD.findall(text)
-    lemmas: list[str | None] = [None] * len(words)
-
-    def lemma_at(index: int) -> str:
-        if lemmas[index] is None:
-            lemmas[index] = _lemma(words[index], lang)
-        return lemmas[index]  # type: ignore[return-value]
-
+    check_case = case is not CasePolicy.IGNORE
     for index in range(len(words) - len(wanted) + 1):
-        if lemma_at(index) != first:
-            continue
-        if all(lemma_at(index + k) == wanted[k] for k in range(1, len(wanted))):
+        for offset, lemmas in enumerate(wanted):
+            word = words[index + offset]
+            if check_case and not _same_capital(word, wanted_words[offset], offset == 0):
+                break
+            if not lemmas & _lemmas(word, lang):
+                break
+        else:
             return True
     return False
 
