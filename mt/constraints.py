@@ -31,6 +31,7 @@ imports torch.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -334,9 +335,11 @@ def compile_terms(
     required_sequences = [phrase.tokens for phrase in phrases]
     banned: dict[tuple[int, ...], None] = {}
     for text in terms.forbidden:
-        for form, placement in surface_forms(text, CasePolicy.EXACT):
-            if placement is Placement.INITIAL:
-                placement = Placement.WORD  # a ban holds everywhere, capitalised or not
+        # Verification finds forbidden words in any case, acronyms exactly: "IS" must not ban "is".
+        letters = [char for char in text if char.isalpha()]
+        acronym = bool(letters) and all(char.isupper() for char in letters)
+        forms = {text} if acronym else {text, _capitalised(text), text.lower()}
+        for form, placement in itertools.product(sorted(forms), (Placement.WORD, Placement.GLUED)):
             ids = vocab.spellings(form, placement)
             # A ban inside a required phrase would make the term impossible: the glossary's approved
             # term wins (validation rejects a forbidden term equal to an approved one).
