@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
+from mt.alignment import align_units
 from mt.check import (
     CODES,
     CheckConfig,
     SegmentPair,
     Severity,
-    align_units,
     check_documents,
     check_segments,
     config_from_table,
@@ -378,6 +377,3 @@ def test_documents_with_a_missing_paragraph_report_it_once() -> None:
 def test_default_severities_are_documented() -> None:
     # every code has a one-line meaning: the README's table is generated from it
     assert all(meaning for _, _, meaning in CODES.values())
-
-
-_ = Path  # used by fixtures' type hints in other test modules

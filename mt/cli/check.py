@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from mt.check import FAIL_ON, CheckConfig, config_from_table, find_pairs
+from mt.alignment import find_pairs
+from mt.check import FAIL_ON, CheckConfig, config_from_table
 from mt.config import load_config
 from mt.errors import Location
 from mt.reporting import FORMATTERS, CheckRun, render, verdict

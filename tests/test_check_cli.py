@@ -1,0 +1,274 @@
+"""``mt check`` from the command line: exit codes, the four formats, pairing by name, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mt.cli import cli
+
+GLOSSARY = (
+    "id\tnl\tfr\tde\ten\tfr!\tde!\ten!\tcase\tdnt\tnote\n"
+    "daesh\tDaesh\tDaech|Daesh\tDaesh\tDaesh\tÉtat islamique\tIslamischer Staat\tIslamic State"
+    "\texact\t\t\n"
+    "coalition\tCoalitie\tCoalition\tKoalition\tCoalition\t\t\t\texact\t\t\n"
+)
+
+SOURCE_MD = """\
+# De Coalitie tegen Daesh komt samen
+
+Op 11 maart 2024 kwamen de ministers van de Coalitie in Rome samen.
+
+## Steun
+
+- De leden zegden samen 670 miljoen USD toe.
+- België draagt 18 miljoen euro bij, een stijging van 12,5%.
+"""
+
+GOOD = {
+    "fr": """\
+# La Coalition contre Daech se réunit
+
+Le 11 mars 2024, les ministres de la Coalition se sont réunis à Rome.
+
+## Soutien
+
+- Les membres ont promis ensemble 670 millions USD.
+- La Belgique y contribue 18 millions d'euros, soit une hausse de 12,5 %.
+""",
+    "de": """\
+# Die Koalition gegen Daesh tritt zusammen
+
+Am 11. März 2024 trafen sich die Minister der Koalition in Rom.
+
+## Unterstützung
+
+- Die Mitglieder sagten zusammen 670 Millionen USD zu.
+- Belgien trägt 18 Millionen Euro bei, ein Anstieg um 12,5 %.
+""",
+    "en": """\
+# The Coalition against Daesh meets
+
+On 11 March 2024 the ministers of the Coalition met in Rome.
+
+## Support
+
+- The members pledged USD 670 million together.
+- Belgium contributes EUR 18 million, an increase of 12.5%.
+""",
+}
+
+# The French with a forbidden term (and so no approved one) in line 1 and a lost figure in line 7.
+BAD_FR = GOOD["fr"].replace("Daech", "l'État islamique").replace(", soit une hausse de 12,5 %", "")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with a glossary, a Dutch source and its three translations; the working folder."""
+    (tmp_path / "glossaries").mkdir()
+    (tmp_path / "glossaries" / "terms.tsv").write_text(GLOSSARY, encoding="utf-8")
+    (tmp_path / "release.nl.md").write_text(SOURCE_MD, encoding="utf-8")
+    for lang, text in GOOD.items():
+        (tmp_path / f"release.{lang}.md").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["check", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_clean_translations_pass(project: Path) -> None:
+    code, out, _ = run("release.nl.md", "release.fr.md", "release.de.md", "release.en.md")
+    assert code == 0, out
+    assert out.count(": ok") == 3
+    assert "3 translations" in out and "passed" in out
+
+
+def test_findings_fail_with_both_locations_in_the_text_report(project: Path) -> None:
+    (project / "release.fr.md").write_text(BAD_FR, encoding="utf-8")
+    code, out, _ = run("release.nl.md", "release.fr.md")
+    assert code == 1
+    assert "terminology/forbidden-term  release.fr.md:1 ← release.nl.md:1" in out
+    assert "numbers/number-missing  release.fr.md:8 ← release.nl.md:8" in out
+    assert '"12,5%" is missing' in out
+    assert "\x1b[" not in out  # no colours when not on a terminal
+    assert "FAILED" in out
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "expected"),
+    [("error", 0), ("warning", 1), ("info", 1), ("never", 0)],
+)
+def test_fail_on_decides_the_exit_code(project: Path, fail_on: str, expected: int) -> None:
+    # an added figure is a warning
+    text = GOOD["en"].replace("met in Rome.", "met in Rome with 40 delegations.")
+    (project / "release.en.md").write_text(text, encoding="utf-8")
+    code, out, _ = run("release.nl.md", "release.en.md", "--fail-on", fail_on)
+    assert code == expected, out
+
+
+def test_errors_fail_even_when_fail_on_is_warning(project: Path) -> None:
+    (project / "release.fr.md").write_text(BAD_FR, encoding="utf-8")
+    assert run("release.nl.md", "release.fr.md", "--fail-on", "never")[0] == 0
+    assert run("release.nl.md", "release.fr.md", "--fail-on", "warning")[0] == 1
+
+
+def test_json_report(project: Path) -> None:
+    (project / "release.fr.md").write_text(BAD_FR, encoding="utf-8")
+    code, out, _ = run("release.nl.md", "release.fr.md", "release.de.md", "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    assert report["passed"] is False and report["fail_on"] == "error"
+    assert report["glossary"]  # the glossary version that produced the verdict
+    assert [f["lang"] for f in report["files"]] == ["fr", "de"]
+    french = report["files"][0]["findings"]
+    assert {(f["check"], f["code"]) for f in french} == {
+        ("terminology", "forbidden-term"),
+        ("terminology", "missing-term"),
+        ("numbers", "number-missing"),
+    }
+    missing = next(f for f in french if f["code"] == "number-missing")
+    assert missing["source"] == {"path": "release.nl.md", "line": 8}
+    assert missing["target"] == {"path": "release.fr.md", "line": 8}
+    assert missing["evidence"] == "12,5%"
+    assert report["files"][1]["findings"] == []
+    assert report["counts"] == {"error": 3, "warning": 0, "info": 0}
+
+
+def test_junit_report_parses_as_junit_xml(project: Path) -> None:
+    (project / "release.fr.md").write_text(BAD_FR, encoding="utf-8")
+    code, out, _ = run("release.nl.md", "release.fr.md", "release.de.md", "--format", "junit")
+    assert code == 1
+    root = ET.fromstring(out)
+    assert root.tag == "testsuites"
+    suites = root.findall("testsuite")
+    assert len(suites) == 2
+    cases = {case.get("name"): case for case in suites[0].findall("testcase")}
+    assert set(cases) == {"terminology", "numbers", "untranslated", "structure"}
+    assert cases["terminology"].find("failure") is not None
+    assert cases["numbers"].find("failure").get("type") == "number-missing"
+    assert cases["structure"].find("failure") is None
+    assert suites[0].get("failures") == "2" and suites[0].get("tests") == "4"
+    assert suites[1].get("failures") == "0"
+    assert root.get("failures") == "2" and root.get("tests") == "8"
+
+
+def test_github_annotations(project: Path) -> None:
+    (project / "release.fr.md").write_text(BAD_FR, encoding="utf-8")
+    code, out, _ = run("release.nl.md", "release.fr.md", "--format", "github")
+    assert code == 1
+    annotations = [line for line in out.splitlines() if line.startswith("::")]
+    assert len(annotations) == 3
+    assert all(line.startswith("::error file=release.fr.md,line=") for line in annotations)
+    assert any(
+        line.startswith("::error file=release.fr.md,line=8,title=mt check numbers/number-missing::")
+        for line in annotations
+    )
+
+
+def test_output_file_gets_the_report_and_stderr_the_verdict(project: Path) -> None:
+    code, out, err = run("release.nl.md", "release.fr.md", "--format", "junit", "-o", "report.xml")
+    assert code == 0 and out == ""
+    assert "passed" in err
+    ET.parse(project / "report.xml")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["."],  # a folder: every translation beside its source
+        ["release.fr.md", "release.de.md", "release.en.md"],  # translations: sources found beside
+        ["release.nl.md"],  # a source: its translations found beside it
+    ],
+)
+def test_pairs_are_found_by_name(project: Path, args: list[str]) -> None:
+    (project / "release.fr.md").write_text(BAD_FR, encoding="utf-8")
+    code, out, _ = run(*args, "--format", "json")
+    assert code == 1
+    targets = sorted(Path(f["target"]).name for f in json.loads(out)["files"])
+    assert targets == ["release.de.md", "release.en.md", "release.fr.md"]
+
+
+def test_lang_option_for_files_named_without_language(project: Path) -> None:
+    (project / "bron.md").write_text(SOURCE_MD, encoding="utf-8")
+    (project / "doel.md").write_text(GOOD["de"], encoding="utf-8")
+    code, out, _ = run("bron.md", "doel.md", "--lang", "de", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["files"][0]["lang"] == "de"
+
+
+def test_config_file_switches_a_check_off(project: Path) -> None:
+    (project / "release.fr.md").write_text(BAD_FR.replace("Daech", "Daech"), encoding="utf-8")
+    (project / ".mt.toml").write_text(
+        '[check]\nfail-on = "error"\n[check.terminology]\nenabled = false\n'
+        '[check.numbers]\nseverity = "warning"\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run("release.nl.md", "release.fr.md", "--format", "json")
+    assert code == 0, out
+    report = json.loads(out)
+    assert report["checks"] == ["numbers", "untranslated", "structure"]
+    assert [f["severity"] for f in report["files"][0]["findings"]] == ["warning"]
+
+
+@pytest.mark.parametrize(
+    ("args", "setup", "message"),
+    [
+        (["release.nl.md", "missing.fr.md"], None, "missing.fr.md: no such file"),
+        (["release.nl.md", "release.fr.txt"], "release.fr.txt", "mismatched pair"),
+        (["release.nl.md", "release.nl.md"], None, "mismatched pair"),
+        (["release.nl.md", "notes.md"], "notes.md", "cannot tell the language"),
+        (["orphan.fr.md"], "orphan.fr.md", "no Dutch source found"),
+        (["release.nl.md", "release.fr.md", "--glossary", "nowhere.tsv"], None, "nowhere.tsv"),
+        (["release.nl.md", "release.fr.md", "--glossary", "broken.tsv"], "broken.tsv", "glossary"),
+        (["release.nl.md", "release.fr.md", "--config", "bad.toml"], "bad.toml", "bad.toml"),
+    ],
+)
+def test_bad_input_is_a_clear_message_and_exit_2(
+    project: Path, args: list[str], setup: str | None, message: str
+) -> None:
+    if setup == "broken.tsv":
+        (project / setup).write_text("id\tnl\tfr\nx\t\tDaech\textra\n", encoding="utf-8")
+    elif setup == "bad.toml":
+        (project / setup).write_text("[check]\nfail-on = 'sometimes'\n", encoding="utf-8")
+    elif setup is not None:
+        (project / setup).write_text(GOOD["fr"], encoding="utf-8")
+    code, out, err = run(*args)
+    assert code == 2, out + err
+    assert err.startswith("mt: error: ")
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_check_never_imports_torch_or_transformers(project: Path) -> None:
+    program = (
+        "import sys\n"
+        "from mt.cli import cli\n"
+        "try:\n"
+        "    cli(['check', 'release.nl.md', 'release.fr.md'], prog_name='mt')\n"
+        "except SystemExit as done:\n"
+        "    assert done.code == 0, done.code\n"
+        "heavy = [n for n in ('torch', 'transformers', 'ctranslate2') if n in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program], cwd=project, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "passed" in result.stdout
+
+
+def test_pre_commit_hook_runs_mt_check() -> None:
+    hooks = (Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text()
+    assert "id: mt-check" in hooks
+    assert "entry: mt check" in hooks
+    assert "language: python" in hooks
