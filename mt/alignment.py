@@ -160,6 +160,14 @@ def find_pairs(paths: Sequence[Path], lang: str | None = None) -> list[tuple[Pat
                         Location(translation),
                     )
                 )
+            elif own := _other_source(translation, source):
+                problems.append(
+                    InputError(
+                        f"mismatched pair: {translation} is the translation of {own} beside it, "
+                        f"not of {source}; give {own} as the source, or name the pair alike",
+                        Location(translation),
+                    )
+                )
             else:
                 pairs[(source, translation)] = target_lang
     else:
@@ -205,6 +213,14 @@ def find_pairs(paths: Sequence[Path], lang: str | None = None) -> list[tuple[Pat
             "<stem>.nl.<ext> source, or give SOURCE TRANSLATION..."
         )
     return [(source, target, pair_lang) for (source, target), pair_lang in pairs.items()]
+
+
+def _other_source(translation: Path, source: Path) -> Path | None:
+    """The source named like ``translation`` beside it, when that is not ``source``."""
+    for candidate in source_candidates(translation):
+        if candidate.is_file() and candidate != translation:
+            return None if candidate.resolve() == source.resolve() else candidate
+    return None
 
 
 def documents_in(folder: Path, *, recursive: bool = True) -> list[Path]:

@@ -467,6 +467,9 @@ def check_files(
     """Read a source and its translation (same format) and check them."""
     from mt.documents import detect_format, read_document
 
+    for path in (source, target):
+        if not path.is_file():
+            raise InputError("no such file", Location(path))
     source_format, target_format = detect_format(source), detect_format(target)
     if source_format != target_format:
         raise InputError(
@@ -474,9 +477,6 @@ def check_files(
             "a translation keeps the format of its source",
             Location(target),
         )
-    for path in (source, target):
-        if not path.is_file():
-            raise InputError("no such file", Location(path))
     return check_documents(read_document(source), read_document(target), lang, glossary, config)
 
 

@@ -226,6 +226,7 @@ def test_config_file_switches_a_check_off(project: Path) -> None:
         (["release.nl.md", "missing.fr.md"], None, "missing.fr.md: no such file"),
         (["release.nl.md", "release.fr.txt"], "release.fr.txt", "mismatched pair"),
         (["release.nl.md", "release.nl.md"], None, "mismatched pair"),
+        (["release.nl.md", "other.fr.md"], "other", "is the translation of other.nl.md"),
         (["release.nl.md", "notes.md"], "notes.md", "cannot tell the language"),
         (["orphan.fr.md"], "orphan.fr.md", "no Dutch source found"),
         (["release.nl.md", "release.fr.md", "--glossary", "nowhere.tsv"], None, "nowhere.tsv"),
@@ -240,6 +241,9 @@ def test_bad_input_is_a_clear_message_and_exit_2(
         (project / setup).write_text("id\tnl\tfr\nx\t\tDaech\textra\n", encoding="utf-8")
     elif setup == "bad.toml":
         (project / setup).write_text("[check]\nfail-on = 'sometimes'\n", encoding="utf-8")
+    elif setup == "other":
+        (project / "other.nl.md").write_text(SOURCE_MD, encoding="utf-8")
+        (project / "other.fr.md").write_text(GOOD["fr"], encoding="utf-8")
     elif setup is not None:
         (project / setup).write_text(GOOD["fr"], encoding="utf-8")
     code, out, err = run(*args)
