@@ -18,7 +18,7 @@ that was copied with the wrong separators ("1.600" left as is in English means 1
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -221,12 +221,20 @@ def _scan(text: str, lang: str) -> list[_Raw]:
     scales = _SCALES.get(lang, _SCALES["nl"])
     found: list[_Raw] = []
     lowered = text.lower()
-    pattern = _FIGURE if len(lowered) == len(text) else _FIGURE_ANY_CASE
-    if pattern is _FIGURE_ANY_CASE:
-        lowered = text
-    for match in _matches(pattern, lowered):
-        start, end = match.span()
-        digits = match.group("figure")
+    match_at = _FIGURE.match
+    if len(lowered) != len(text):
+        lowered, match_at = text, _FIGURE_ANY_CASE.match
+    # The pattern opens with lookbehinds, which keep the regex engine from skipping ahead on its
+    # own: try it only where a run of digits starts, and not inside the figure just read.
+    done = 0
+    for run in _DIGITS.finditer(lowered):
+        if run.start() < done:
+            continue
+        match = match_at(lowered, run.start())
+        if match is None:
+            continue  # an identifier ("A400M"): no later digit of the run starts a figure either
+        start, done = match.span()
+        digits, ordinal, percent, scale_word = match.group("figure", "ordinal", "percent", "scale")
         if digits is None:
             found.append(_time(match, text))
             continue
@@ -234,33 +242,16 @@ def _scan(text: str, lang: str) -> list[_Raw]:
         well_formed = value is not None
         if value is None:
             value = _lenient_value(digits)
-        kind = "number"
-        if match.group("percent"):
-            kind = "percent"
-        elif match.group("ordinal"):
-            kind = "ordinal"
+        kind = "percent" if percent else "ordinal" if ordinal else "number"
         scale = 1
-        if match.group("scale"):
-            scale = scales.get(match.group("scale").lower(), 1)
+        if scale_word:
+            scale = scales.get(scale_word.lower(), 1)
             value *= scale
-        found.append((value, kind, text[start:end], start, end, digits, scale, well_formed))
+        found.append((value, kind, text[start:done], start, done, digits, scale, well_formed))
     return found
 
 
 _HAS_DIGIT = re.compile(r"\d").search
-
-
-def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)``, tried only where a digit run starts: the pattern opens with
-    lookbehinds, which keep the regex engine from skipping ahead on its own."""
-    position = 0
-    while (digits := _DIGITS.search(text, position)) is not None:
-        match = pattern.match(text, digits.start())
-        if match is None:
-            position = digits.end()  # an identifier ("A400M"): no later digit of the run starts one
-        else:
-            yield match
-            position = match.end()
 
 
 def _time(match: re.Match[str], text: str) -> _Raw:

@@ -23,6 +23,10 @@ Examples:
   mt check docs/                       # every <stem>.<lang>.<ext> beside its <stem>.nl.<ext>
   mt check release.fr.md               # the source release.nl.md is found beside it
   mt check --format junit -o mt-check.xml docs/
+
+\b
+Exit status: 0 clean, 1 a finding at --fail-on severity, 2 usage or input error.
+Config: [check] in .mt.toml, or [tool.mt.check] in pyproject.toml.
 """
 
 
