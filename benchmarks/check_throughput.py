@@ -200,7 +200,7 @@ def main() -> None:
         # are timed apart, so the table shows the steady rate of a long run.
         start = time.process_time()
         check_segments(pairs[:2000], "fr", glossary, CheckConfig())
-        print(f"warm-up (first 2,000 pairs, one-time loads included): ", end="")
+        print("warm-up (first 2,000 pairs, one-time loads included): ", end="")
         print(f"{time.process_time() - start:.2f} CPU s")
         print(f"{'checks':<28} {'pairs/CPU s':>12} {'pairs/wall s':>13} {'findings':>9}")
         runs = [("all (target >= 20,000)", CHECKS), *((check, (check,)) for check in CHECKS)]
