@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # Spaces that group thousands: plain, no-break (U+00A0), narrow no-break (U+202F), thin (U+2009).
 _GROUP_SPACES = " \u00a0\u202f\u2009"
@@ -102,13 +103,17 @@ NUMBER_WORDS: dict[str, dict[str, int]] = {
     | {"twenty": 20, "hundred": 100},
 }
 
-_SCALE_WORDS = sorted({word for table in _SCALES.values() for word in table}, key=len, reverse=True)
+_ORDINAL_SUFFIXES = frozenset(
+    ("ste", "de", "e", "er", "re", "ère", "ème", "eme", "nd", "st", "rd", "th")
+)
+_PERCENT_WORDS = frozenset(("procent", "percent", "pourcent", "prozent"))
 
-# One pass over the text finds times, figures (digit runs joined by separators), an optional
-# ordinal suffix, percent sign or word, and a scale word. A figure may not follow a letter (or a
-# letter and a hyphen): identifiers such as "F-16", "A400M" and "G7" are names, not figures.
-_FIGURE = re.compile(
-    r"""
+# One pass over the text finds times, and figures (digit runs joined by separators) with what may
+# follow them: letters stuck to the figure (an ordinal suffix, "21ste"), a percent sign, and the
+# next word (a scale word, "670 miljoen", or a percent word), which the code then looks up. A figure
+# may not follow a letter (or a letter and a hyphen): identifiers such as "F-16", "A400M" and "G7"
+# are names, not figures.
+_FIGURE_PATTERN = r"""
     (?<![\w.,'\u00a0\u202f\u2009])(?<![^\W\d_]-)
     (?:
         (?P<hour>[01]?\d|2[0-3])(?:\s?[:h]\s?|u)(?P<minute>[0-5]\d)(?!\d)
@@ -121,19 +126,20 @@ _FIGURE = re.compile(
             \d{1,3}(?:[\u00a0\u202f\u2009\ ]\d{3}(?!\d))+(?:[.,]\d+)?  # "1 000 000,5"
           | \d+(?:[.,']\d+)*                                             # "1.000,5", "1,000.5"
         )
-        (?:(?P<ordinal>ste|de|e|er|re|ère|ème|eme|nd|st|rd|th)(?!\w))?
-        (?P<percent>\s?%|\s(?:procent|percent|per\ cent|pour\ cent|pourcent|prozent)(?!\w))?
-        (?:\s(?P<scale>"""
-    + "|".join(re.escape(word) for word in _SCALE_WORDS)
-    + r""")\.?(?!\w))?
+        (?P<suffix>[^\W\d_]{1,3}(?!\w))?
+        (?P<percent>\s?%)?
+        (?:\s(?P<word>[^\W\d_]+)(?P<dot>\.)?)?
     )
-    """,
-    re.VERBOSE,
-)
-# The pattern is written in lower case and matched against the lower-cased text, which is much
-# faster than IGNORECASE; a text whose length lower-casing changes ("İ") takes the slow pattern.
-_FIGURE_ANY_CASE = re.compile(_FIGURE.pattern, re.VERBOSE | re.IGNORECASE)
+"""
+# Written in lower case and matched against the lower-cased text, which is much faster than
+# IGNORECASE; a text whose length lower-casing changes ("İ") takes the slow pattern, built on need.
+_FIGURE = re.compile(_FIGURE_PATTERN, re.VERBOSE)
 _DIGITS = re.compile(r"\d+")
+
+
+@lru_cache(maxsize=1)
+def _figure_any_case() -> re.Pattern[str]:
+    return re.compile(_FIGURE_PATTERN, re.VERBOSE | re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -222,8 +228,9 @@ def _scan(text: str, lang: str) -> list[_Raw]:
     found: list[_Raw] = []
     lowered = text.lower()
     match_at = _FIGURE.match
-    if len(lowered) != len(text):
-        lowered, match_at = text, _FIGURE_ANY_CASE.match
+    fold = len(lowered) != len(text)
+    if fold:  # rare: keep the text as it is, so that positions hold, and match it in any case
+        lowered, match_at = text, _figure_any_case().match
     # The pattern opens with lookbehinds, which keep the regex engine from skipping ahead on its
     # own: try it only where a run of digits starts, and not inside the figure just read.
     done = 0
@@ -233,19 +240,39 @@ def _scan(text: str, lang: str) -> list[_Raw]:
         match = match_at(lowered, run.start())
         if match is None:
             continue  # an identifier ("A400M"): no later digit of the run starts a figure either
-        start, done = match.span()
-        digits, ordinal, percent, scale_word = match.group("figure", "ordinal", "percent", "scale")
+        digits, suffix, percent, word = match.group("figure", "suffix", "percent", "word")
         if digits is None:
             found.append(_time(match, text))
+            done = match.end()
             continue
+        start = match.start()
+        done = match.end("figure")
+        kind, scale = "number", 1
+        if suffix:
+            suffix = suffix.lower() if fold else suffix
+            if suffix in _ORDINAL_SUFFIXES:
+                kind, done = "ordinal", match.end("suffix")
+            elif suffix in scales:  # "18mln"
+                scale, done = scales[suffix], match.end("suffix")
+            else:
+                word = None  # "5km": the next word is not about this figure
+        if percent:
+            kind, done = "percent", match.end("percent")
+        elif word:
+            word = word.lower() if fold else word
+            if word in _PERCENT_WORDS:
+                kind, done = "percent", match.end("word")
+            elif word in ("per", "pour") and lowered[match.end("word") :].lower().startswith(
+                " cent"
+            ):
+                kind, done = "percent", match.end("word") + 5
+            elif word in scales and scale == 1:
+                scale, done = scales[word], match.end("dot" if match.group("dot") else "word")
         value = parse_figure(digits, lang)
         well_formed = value is not None
         if value is None:
             value = _lenient_value(digits)
-        kind = "percent" if percent else "ordinal" if ordinal else "number"
-        scale = 1
-        if scale_word:
-            scale = scales.get(scale_word.lower(), 1)
+        if scale != 1:
             value *= scale
         found.append((value, kind, text[start:done], start, done, digits, scale, well_formed))
     return found

@@ -84,6 +84,14 @@ def values(text: str, lang: str) -> list[tuple[str, str]]:
             [("32", "number"), ("2501", "number"), ("81", "number"), ("11", "number")],
         ),
         ("geen cijfers", "nl", []),
+        ("18mln euro", "nl", [("18000000", "number")]),
+        ("5km lang, 3 MILJOEN", "nl", [("5", "number"), ("3000000", "number")]),
+        # "İ" lengthens when lower-cased: the text is matched as it is, in any case
+        (
+            "İzmir: 670 Millionen USD, 12,5 Prozent",
+            "de",
+            [("670000000", "number"), ("12.5", "percent")],
+        ),
     ],
 )
 def test_extract_numbers(text: str, lang: str, expected: list[tuple[str, str]]) -> None:
