@@ -101,8 +101,8 @@ def test_pieces_encode_and_decode_as_the_marian_tokenizer(
 @pytest.mark.parametrize(
     ("model", "lang", "settings"),
     [
-        ("tiny_multilingual_dir", "de", DecodeSettings(num_beams=1, max_new_tokens=24)),
-        ("tiny_model_dir", "fr", DecodeSettings(num_beams=1, max_new_tokens=24, batch_size=7)),
+        ("tiny_multilingual_dir", "de", DecodeSettings(num_beams=1, max_new_tokens=16)),
+        ("tiny_model_dir", "fr", DecodeSettings(num_beams=1, max_new_tokens=16, batch_size=24)),
         ("tiny_model_dir", "fr", DecodeSettings(num_beams=4, max_new_tokens=16)),
     ],
 )
@@ -121,8 +121,8 @@ def test_default_output_cap_matches_torch(tiny_multilingual_dir: Path, ct2_cache
     # Random weights rarely say </s>: outputs run into the cap, which depends on each batch's
     # longest source, so this checks that both backends plan the same batches.
     torch_backend, fast = _pair(tiny_multilingual_dir, ct2_cache)
-    settings = DecodeSettings(num_beams=1, batch_size=8)
-    sources = DUTCH[:16]
+    settings = DecodeSettings(num_beams=1, batch_size=2)
+    sources = [DUTCH[13], DUTCH[12], DUTCH[14], DUTCH[4]]  # batches of 18 and 8 tokens: 52, 32
     expected = [r.tokens for r in torch_backend.translate(sources, [], settings)]
     assert [r.tokens for r in fast.translate(sources, [], settings)] == expected
 
@@ -234,12 +234,20 @@ def test_too_long_segment_is_an_input_error(tiny_model_dir: Path, ct2_cache: Pat
         backend.translate(["Irak " * 600], [], DecodeSettings())
 
 
-def test_make_backend_dispatches_to_ct2(tiny_model_dir: Path) -> None:
+def test_make_backend_gives_ct2_behind_verification(tiny_model_dir: Path) -> None:
+    from mt.fastpath import FastPathBackend
+
     backend = make_backend("ctranslate2", load_model(ModelSpec("fr", str(tiny_model_dir))))
-    assert isinstance(backend, CTranslate2Backend)
-    assert backend.compute_type == "int8"  # the CPU default
-    assert backend.model_id.endswith("+ct2-int8")
-    assert backend.translate(["Irak."], [], DecodeSettings(max_new_tokens=4))[0].tokens <= 4
+    assert isinstance(backend, FastPathBackend)
+    assert isinstance(backend.fast, CTranslate2Backend)
+    assert backend.fast.compute_type == "int8"  # the CPU default
+    assert backend.model_id.endswith("+ct2-int8+verify")
+    term = SegmentTerms(required=(RequiredTerm("iraq", "Irak", ("Irak",)),))
+    settings = DecodeSettings(max_new_tokens=6)
+    plain, termed = backend.translate(["Irak.", "Irak."], [SegmentTerms(), term], settings)
+    assert plain.tokens <= 6
+    assert "Irak" in termed.text
+    assert backend.counts.redecoded == (0 if "Irak" in plain.text else 1)
 
 
 def test_cuda_without_a_gpu_is_a_clear_error(tiny_model_dir: Path) -> None:

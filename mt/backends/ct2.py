@@ -36,6 +36,7 @@ from mt.terms import SegmentTerms
 if TYPE_CHECKING:
     from mt.backends import DecodeSettings
     from mt.decoding import DecodeResult
+    from mt.fastpath import FastPathBackend
     from mt.models import LoadedModel, ModelSpec
 
 NAME = "ctranslate2"
@@ -318,7 +319,12 @@ class CTranslate2Backend:
 
     @classmethod
     def from_loaded(
-        cls, loaded: LoadedModel, *, compute_type: str | None = None, threads: int | None = None
+        cls,
+        loaded: LoadedModel,
+        *,
+        device: str | None = None,
+        compute_type: str | None = None,
+        threads: int | None = None,
     ) -> CTranslate2Backend:
         """The CTranslate2 twin of an already loaded torch model (same folder, token, revision)."""
         return cls.from_folder(
@@ -326,7 +332,7 @@ class CTranslate2Backend:
             model_id=loaded.spec.model,
             revision=loaded.revision,
             target_token=loaded.target_token,
-            device=loaded.device,
+            device=device or loaded.device,
             compute_type=compute_type,
             threads=threads,
         )
@@ -453,22 +459,25 @@ class CTranslate2Backend:
         return tuple(sorted(sequences))
 
 
-def create_backend(loaded: LoadedModel, device: str | None = None) -> CTranslate2Backend:
-    """The entry point :func:`mt.backends.make_backend` calls for ``--backend ctranslate2``."""
-    backend = CTranslate2Backend.from_loaded(loaded)
-    if device and resolve_ct2_device(device) != backend.device:
-        backend = CTranslate2Backend.from_folder(
-            loaded.folder,
-            model_id=loaded.spec.model,
-            revision=loaded.revision,
-            target_token=loaded.target_token,
-            device=device,
-        )
-    return backend
+def create_backend(loaded: LoadedModel, device: str | None = None) -> FastPathBackend:
+    """What :func:`mt.backends.make_backend` gives for ``--backend ctranslate2`` (and ``auto``).
+
+    CTranslate2 keeps the glossary guarantee only with verification behind it, so this is the fast
+    path: segments that miss a term are re-decoded by the torch backend of ``loaded`` itself.
+    """
+    from mt.backends.torch_backend import TorchBackend
+    from mt.fastpath import FastPathBackend
+
+    fast = CTranslate2Backend.from_loaded(loaded, device=device)
+    return FastPathBackend(fast, lambda: TorchBackend(loaded), loaded.spec.lang)
 
 
 def open_backend(
     spec: ModelSpec, device: str = "auto", *, compute_type: str | None = None
 ) -> CTranslate2Backend:
-    """``spec``'s CTranslate2 backend without loading the torch model (a few hundred MB less)."""
+    """``spec``'s plain CTranslate2 backend, without loading the torch model (hundreds of MB less).
+
+    It does not guarantee glossary terms: :func:`mt.fastpath.open_fast_path` does, loading torch
+    only when a segment needs it.
+    """
     return CTranslate2Backend.from_spec(spec, device=device, compute_type=compute_type)
