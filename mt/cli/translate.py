@@ -1,0 +1,176 @@
+"""``mt translate``: Dutch documents into French, German and English drafts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mt.cli.options import progress_reporter, split_list
+from mt.pipeline import TERM_MODES, Summary, TranslateOptions, Translator
+
+
+@click.command("translate")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
+@click.option(
+    "--to",
+    "langs",
+    default="fr,de,en",
+    show_default=True,
+    help="Target languages, comma-separated.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, allow_dash=True, file_okay=False),
+    help="Folder for <stem>.<lang>.<ext> (default: beside each input); '-' for standard output.",
+)
+@click.option(
+    "--model",
+    "models",
+    multiple=True,
+    metavar="LANG=ID_OR_PATH",
+    help="Model for a direction: a hub id or a local folder (repeatable). "
+    "A trailing >>xxx<< names a multilingual model's target token.",
+)
+@click.option(
+    "--pivot",
+    "pivots",
+    multiple=True,
+    metavar="LANG=VIA",
+    help="Translate LANG through VIA, e.g. de=en for nl->en->de (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "html"]),
+    help="Input format (default: from the file extension).",
+)
+@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the inputs.")
+@click.option(
+    "--glossary",
+    "glossaries",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Glossary file or folder (repeatable; default: the shipped glossaries/).",
+)
+@click.option(
+    "--terms",
+    type=click.Choice(TERM_MODES),
+    default="enforce",
+    show_default=True,
+    help="enforce: approved terms by construction; check: translate freely, then report; off.",
+)
+@click.option(
+    "--backend",
+    type=click.Choice(["auto", "torch", "ctranslate2"]),
+    default="auto",
+    show_default=True,
+    help="auto: CTranslate2 when installed (with verified terms), else torch.",
+)
+@click.option("--beam", type=click.IntRange(min=1), help="Beam size (default: the model's).")
+@click.option("--batch-size", type=click.IntRange(min=1), help="Segments per batch (default 32).")
+@click.option(
+    "--max-new-tokens",
+    type=click.IntRange(min=1),
+    help="Longest translation of a sentence, in tokens (default: twice the source plus 16).",
+)
+@click.option(
+    "--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True
+)
+@click.option(
+    "--cache",
+    "cache_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Translation cache file (default: in the user's cache folder).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the translation cache.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary lines.")
+def command(
+    inputs: tuple[Path, ...],
+    langs: str,
+    out_dir: Path | None,
+    models: tuple[str, ...],
+    pivots: tuple[str, ...],
+    fmt: str | None,
+    encoding: str,
+    glossaries: tuple[Path, ...],
+    terms: str,
+    backend: str,
+    beam: int | None,
+    batch_size: int | None,
+    max_new_tokens: int | None,
+    device: str,
+    cache_path: Path | None,
+    no_cache: bool,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Translate Dutch documents (text, Markdown, HTML) into each language of --to.
+
+    Each output keeps the input's structure and is named <stem>.<lang>.<ext>
+    (release.nl.md -> release.fr.md). Glossary terms are enforced by default.
+
+    \b
+    Examples:
+      mt translate release.nl.txt --to fr,de,en --out out/
+      mt translate docs/ --to de --model de=/models/opus-mt-tc-big-gmw-gmw
+      cat release.txt | mt translate - --to en
+    """
+    from mt.models import parse_model_overrides, parse_pivots
+
+    to_stdout = str(out_dir) == "-" or any(str(path) == "-" for path in inputs)
+    if as_json and to_stdout:
+        raise click.UsageError("--json cannot be combined with a translation on standard output")
+    options = TranslateOptions(
+        models=parse_model_overrides(models),
+        pivots=parse_pivots(pivots),
+        backend=backend,
+        beam=beam,
+        batch_size=batch_size,
+        max_new_tokens=max_new_tokens,
+        device=device,
+        terms=terms,
+        glossaries=glossaries or None,
+        cache=cache_path,
+        use_cache=not no_cache,
+    )
+    with progress_reporter(enabled=not quiet) as progress, Translator(options, progress) as tr:
+        summary = tr.translate_documents(
+            list(inputs), split_list(langs), out_dir, format=fmt, encoding=encoding
+        )
+    if summary.stdout is not None:
+        sys.stdout.write(summary.stdout)
+    for warning in summary.warnings:
+        click.echo(f"mt: warning: {warning}", err=True)
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False))
+    elif not quiet:
+        _print_summary(summary)
+
+
+def _print_summary(summary: Summary) -> None:
+    for doc in summary.documents:
+        if doc.output == "-":
+            continue
+        unmet = len(doc.terms_unmet)
+        terms = f", {doc.terms_matched} glossary terms" if doc.terms_matched else ""
+        terms += f" ({unmet} not applied)" if unmet else ""
+        click.echo(
+            f"wrote {doc.output} ({doc.segments} segments, {doc.cache_hits} from cache{terms})",
+            err=True,
+        )
+    line: dict[str, Any] = {
+        "segments": summary.segments,
+        "from cache": summary.cache_hits,
+        "translated": summary.translated,
+    }
+    timing = summary.timings.get("total_s", 0.0)
+    click.echo(
+        ", ".join(f"{value} {name}" for name, value in line.items()) + f" in {timing:.1f} s",
+        err=True,
+    )
