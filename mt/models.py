@@ -270,9 +270,10 @@ def locate_model(spec: ModelSpec) -> ModelLocation:
 
 
 def _not_found(spec: ModelSpec, location: ModelLocation, why: str) -> ModelNotFoundError:
-    if _looks_like_path(spec.model) or Path(spec.model).expanduser().exists():
+    if _looks_like_path(spec.model):
+        state = "is not a folder" if Path(spec.model).expanduser().exists() else "does not exist"
         return ModelNotFoundError(
-            f"model folder {spec.model} for nl->{spec.lang} does not exist; "
+            f"model folder {spec.model} for nl->{spec.lang} {state}; "
             f"give an existing folder with --model {spec.lang}=PATH or in [models] of .mt.toml"
         )
     revision = f" --revision {spec.revision}" if spec.revision else ""
