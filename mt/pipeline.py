@@ -598,10 +598,15 @@ _MAX_SOURCE_TOKENS = 500
 
 
 def _check_writable(folder: Path) -> None:
+    """Fail before any work when the output folder cannot be made or written."""
     import os
 
     if folder.exists() and not folder.is_dir():
         raise InputError(f"--out {folder}: exists and is not a folder")
     existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
-    if existing is not None and not os.access(existing, os.W_OK):
+    if existing is None:
+        return
+    if not existing.is_dir():
+        raise InputError(f"--out {folder}: cannot write there ({existing} is a file)")
+    if not os.access(existing, os.W_OK):
         raise InputError(f"--out {folder}: cannot write there (permission denied on {existing})")
