@@ -310,3 +310,20 @@ def test_acceptance_200_sentences_every_required_term_no_forbidden_one(tiny: Any
     assert len({source for source, _ in cases}) > 150  # varied sentences, not one repeated
     required = assert_all_terms_met(tiny, cases, "fr")
     assert required >= 350
+
+
+@pytest.mark.parametrize(
+    ("lang", "fixture", "prefix"), [("fr", "tiny", ""), ("de", "tiny_gmw", ">>deu<< ")]
+)
+def test_acceptance_through_the_default_glossary(
+    lang: str, fixture: str, prefix: str, request: pytest.FixtureRequest
+) -> None:
+    from mt.glossary import load_glossary
+
+    glossary = load_glossary()
+    cases = []
+    for source, _ in dutch_sentences(100, seed=11):
+        wanted = glossary.requirements(source, lang)
+        assert wanted.required, source  # every generated sentence holds a default-glossary term
+        cases.append((prefix + source, wanted))
+    assert_all_terms_met(request.getfixturevalue(fixture), cases, lang)
