@@ -13,6 +13,9 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+SEGMENTATION_ACCURACY = pytest.StashKey[str]()
+"""Set by the segmentation table test, printed at the end of the run."""
+
 MULTILINGUAL_TOKENS = (">>deu<<", ">>eng<<", ">>fra<<", ">>nld<<")
 
 
@@ -54,3 +57,10 @@ def tiny_multilingual_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_tiny_marian(
         tmp_path_factory.mktemp("models") / "tiny-gmw-gmw", target_tokens=MULTILINGUAL_TOKENS, seed=1
     )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """Print the sentence splitter's boundary accuracy over the Dutch table (issue 2)."""
+    line = config.stash.get(SEGMENTATION_ACCURACY, None)
+    if line:
+        terminalreporter.write_line(line)

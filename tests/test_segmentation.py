@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from mt.segmentation import split_long, split_sentences
+from conftest import SEGMENTATION_ACCURACY
 
 TABLE = Path(__file__).parent / "data" / "segmentation_nl.txt"
 
@@ -38,6 +40,37 @@ def test_table_is_large_enough() -> None:
 def test_split_sentences_matches_table(expected: list[str]) -> None:
     paragraph = " ".join(expected)
     assert split_sentences(paragraph) == expected
+
+
+def test_boundary_accuracy_over_the_table(pytestconfig: pytest.Config) -> None:
+    """Every gap after . ! ? is a decision: split or not. Count the right ones, and show them."""
+    decisions = right = 0
+    for expected in CASES:
+        paragraph = " ".join(expected)
+        gold = _starts(expected)
+        found = _starts(split_sentences(paragraph))
+        for gap in _DECISION.finditer(paragraph):
+            decisions += 1
+            right += (gap.end() in gold) == (gap.end() in found)
+    accuracy = right / decisions
+    pytestconfig.stash[SEGMENTATION_ACCURACY] = (
+        f"segmentation: {right}/{decisions} boundary decisions right "
+        f"({accuracy:.1%}) over {len(CASES)} Dutch paragraphs"
+    )
+    assert accuracy == 1.0
+
+
+_DECISION = re.compile(r"[.!?…][\"'”’»)\]]*\s+(?=\S)")
+
+
+def _starts(sentences: list[str]) -> set[int]:
+    """Offsets where the second, third, ... sentence starts in their single-space join."""
+    starts, offset = set(), 0
+    for index, sentence in enumerate(sentences):
+        if index:
+            starts.add(offset)
+        offset += len(sentence) + 1
+    return starts
 
 
 @pytest.mark.parametrize(
