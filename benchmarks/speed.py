@@ -178,13 +178,13 @@ def run_engine(engine: str, setup: dict) -> dict:
                 return make_backend("torch", load_model(ModelSpec("fr", str(folder))), "cpu")
 
             backend = FastPathBackend(fast, load_torch, "fr")
-            glossary = load_glossary()
-            # One segment in eight names the coalition: press-release density of glossary terms.
-            sources = [
-                "De Internationale Coalitie tegen Daesh " + s if i % 8 == 0 else s
-                for i, s in enumerate(sources)
-            ]
-            terms = [glossary.requirements(s, "fr") for s in sources]
+            # Every ``term_every``-th segment names the Coalition and must say so in French; the
+            # pseudo-sentences are made of glossary words, so the others carry no terms on purpose.
+            phrase = "De Internationale Coalitie tegen Daesh"
+            required = load_glossary().requirements(phrase, "fr")
+            every = setup["term_every"]
+            sources = [f"{phrase} {s}" if i % every == 0 else s for i, s in enumerate(sources)]
+            terms = [required if i % every == 0 else NO_TERMS for i in range(len(sources))]
             extra["segments_with_terms"] = sum(1 for t in terms if t)
 
         def translate(texts: list[str], wanted: list) -> int:
@@ -231,6 +231,7 @@ def prepare(args: argparse.Namespace) -> dict:
         "batch": args.batch,
         "new_tokens": args.new_tokens,
         "threads": args.threads,
+        "term_every": args.term_every,
     }
 
 
@@ -244,6 +245,7 @@ def main() -> None:
     parser.add_argument("--beam", type=int, default=4)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--term-every", type=int, default=8, help="fastpath: 1 in N has terms")
     parser.add_argument("--json", action="store_true", help="print the raw runs as JSON lines")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # the setup file of one measured run
     args = parser.parse_args()
@@ -286,6 +288,7 @@ def report(runs: dict[str, list[dict]], setup: dict, args: argparse.Namespace) -
     signature = (
         f"sentences={args.sentences}|src_tokens={args.source_tokens}|new_tokens={args.new_tokens}"
         f"|beam={args.beam}|batch={args.batch}|threads={args.threads}|rounds={args.rounds}"
+        f"|term_every={args.term_every}"
         f"|torch={torch.__version__}|transformers={transformers.__version__}"
         f"|ctranslate2={ctranslate2.__version__}|cpu={os.cpu_count()}"
     )
