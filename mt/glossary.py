@@ -26,7 +26,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from mt.errors import GlossaryError, Location, MtError
-from mt.matching import SourceMatcher, TermMatch, find_forbidden, required_terms, tokenize
+from mt.matching import SourceMatcher, TermMatch, find_forbidden, tokenize
 from mt.terms import CasePolicy, SegmentTerms
 
 SOURCE_LANG = "nl"
@@ -127,8 +127,7 @@ class Glossary:
         banned from every text ("ISIS" may stand in a quoted organisation name elsewhere). The
         Dutch variants of an entry ("IS", "Islamitische Staat") carry the policy to the source side.
         """
-        required, forbidden = required_terms(self.matches(source_text), lang)
-        return SegmentTerms(required=required, forbidden=forbidden)
+        return self._matcher.requirements(source_text, lang)
 
     def entry(self, entry_id: str) -> Entry:
         for entry in self.entries:

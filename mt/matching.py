@@ -24,7 +24,15 @@ wants an alternative as written, on word boundaries at both ends ("Daech" is not
 "Daechistes"), with a capital first letter allowed at a sentence start for ``exact`` terms.
 Inflection mode (for ``mt check``) also accepts the target language's inflected forms: plural and
 case endings on each word, French elision ("d'Irak"), and, failing those, the same lemmas
-(simplemma) in a row: "Internationalen Koalition" meets "Internationale Koalition".
+(simplemma) in a row: "Internationalen Koalition" meets "Internationale Koalition". Lemmas are
+looked up only where every word of the term shares its first three letters with a word of the
+text, so a check whose terms are absent never loads simplemma's dictionaries (seconds).
+Do-not-translate terms stay as written, but in inflection mode may take the target language's
+plural or possessive ending: "F-16s" and "F-16's" copy "F-16"; "F-16A" does not.
+
+Speed: most terms stand in a translation as written, so a plain substring search on word
+boundaries answers first; a term whose words are not all in the casefolded text is rejected
+before its regex is built. Both shortcuts only ever agree with the patterns (tested).
 """
 
 from __future__ import annotations
@@ -32,15 +40,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from mt.terms import CasePolicy, RequiredTerm, SegmentTerms
+from mt.terms import NO_TERMS, CasePolicy, RequiredTerm, SegmentTerms
 
 if TYPE_CHECKING:
     from mt.glossary import Entry
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+# The same tokens, kept by re.split between the whitespace runs around them: the lengths of the
+# pieces give every token's offset without a match object per token.
+_SPLIT = re.compile(r"(\w+|[^\w\s])")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "‐": "-", "‑": "-"})
 # Dutch plural endings derived for the last word of every source term ("coalitie" -> "coalities").
 _DUTCH_SUFFIXES = ("s", "en", "n")
@@ -119,6 +131,8 @@ class SourceMatcher:
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         self._root: dict[str, dict] = {}
+        # The same entry matched as the same text asks the same of every segment: built once.
+        self._required: dict[tuple[Entry, str, str, str], _Requirement] = {}
         derived: list[tuple[tuple[str, ...], _Form]] = []
         for entry in entries:
             for form in entry.source:
@@ -147,23 +161,54 @@ class SourceMatcher:
 
     def find(self, text: str) -> list[TermMatch]:
         """Non-overlapping matches in ``text``, left to right, the longest accepted term first."""
-        folded = normalize_token(text)
-        if len(folded) == len(text):  # one character for one: token positions carry over
-            tokens = _TOKEN.findall(folded)
-            spans: list[tuple[int, int]] | None = None  # found only if some token starts a term
+        return [TermMatch(form.entry, *hit) for form, *hit in self._hits(text)]
+
+    def requirements(self, text: str, lang: str) -> SegmentTerms:
+        """What a translation of ``text`` into ``lang`` must and must not hold (see
+        :func:`required_terms`), built from the hits without a :class:`TermMatch` each."""
+        hits = self._hits(text)
+        if not hits:
+            return NO_TERMS
+        required: list[RequiredTerm] = []
+        seen: set[tuple[str, tuple[str, ...]]] = set()
+        forbidden: dict[str, None] = {}
+        cache = self._required
+        for form, _start, _end, found, base in hits:
+            key = (form.entry, lang, found, base)
+            made = cache.get(key)
+            if made is None:
+                if len(cache) > 100_000:  # a bound for endless distinct spellings
+                    cache.clear()
+                made = cache[key] = _requirement(form.entry, lang, found, base)
+            term, banned = made
+            if term is not None and (term.entry_id, term.alternatives) not in seen:
+                seen.add((term.entry_id, term.alternatives))
+                required.append(term)
+            if banned:
+                forbidden.update(dict.fromkeys(banned))
+        return SegmentTerms(required=tuple(required), forbidden=tuple(forbidden))
+
+    def _hits(self, text: str) -> list[tuple[_Form, int, int, str, str]]:
+        """(form, start, end, text, base) of each match: what a TermMatch holds, as a tuple."""
+        folded = text.translate(_APOSTROPHES).casefold()
+        if len(folded) == len(text):  # one character for one: token offsets carry over
+            pieces = _SPLIT.split(folded)
+            tokens = pieces[1::2]
         else:  # casefolding grew the text ("ß" -> "ss"): fold token by token
-            spans = [match.span() for match in _TOKEN.finditer(text)]
-            tokens = [normalize_token(text[start:end]) for start, end in spans]
-        matches: list[TermMatch] = []
-        index = 0
+            pieces = _SPLIT.split(text)
+            tokens = [normalize_token(token) for token in pieces[1::2]]
         root = self._root
+        if root.keys().isdisjoint(tokens):  # most segments hold no term at all
+            return []
+        hits: list[tuple[_Form, int, int, str, str]] = []
+        offsets: list[int] | None = None  # offsets[2 * i] is where token i starts
         count = len(tokens)
-        while index < count:
-            node = root.get(tokens[index])
-            if node is None:
-                index += 1
+        free = 0  # tokens before this one belong to a match already
+        for index in [i for i, token in enumerate(tokens) if token in root]:
+            if index < free:
                 continue
             # Walk as far as the trie allows, remembering every node where terms end.
+            node = root[tokens[index]]
             ends: list[tuple[int, list[_Form]]] = []
             cursor = index
             while node is not None:
@@ -172,33 +217,56 @@ class SourceMatcher:
                     ends.append((cursor, forms))
                 cursor += 1
                 node = node.get(tokens[cursor]) if cursor < count else None
-            if spans is None:
-                spans = [match.span() for match in _TOKEN.finditer(folded)]
-            found = self._accept(text, spans, index, ends)
-            if found is None:
-                index += 1
+            if not ends:
                 continue
-            matches.append(found[0])
-            index = found[1] + 1
-        return matches
+            if offsets is None:
+                offsets = list(accumulate(map(len, pieces)))
+            hit = self._accept(text, offsets, index, ends)
+            if hit is not None:
+                hits.append(hit[0])
+                free = hit[1] + 1
+        return hits
 
     @staticmethod
     def _accept(
         text: str,
-        spans: list[tuple[int, int]],
+        offsets: list[int],
         index: int,
         ends: list[tuple[int, list[_Form]]],
-    ) -> tuple[TermMatch, int] | None:
-        start = spans[index][0]
-        sentence_start = at_sentence_start(text, start)
+    ) -> tuple[tuple[_Form, int, int, str, str], int] | None:
+        start = offsets[2 * index]
+        sentence_start: bool | None = None  # looked at only for a term whose case differs
         for last, forms in reversed(ends):  # longest first
-            end = spans[last][1]
+            end = offsets[2 * last + 1]
             found = text[start:end]
             for form in forms:
-                if case_accepts(form.entry.case, form.form, found, sentence_start):
-                    base = found[: len(found) - len(form.suffix)] if form.suffix else ""
-                    return TermMatch(form.entry, start, end, found, base), last
+                policy = form.entry.case
+                if policy is not CasePolicy.IGNORE and found != form.form:
+                    if sentence_start is None:
+                        sentence_start = at_sentence_start(text, start)
+                    if not case_accepts(policy, form.form, found, sentence_start):
+                        continue
+                base = found[: len(found) - len(form.suffix)] if form.suffix else ""
+                return (form, start, end, found, base), last
         return None
+
+
+_Requirement = tuple[RequiredTerm | None, tuple[str, ...]]
+
+
+def _requirement(entry: Entry, lang: str, found: str, base: str) -> _Requirement:
+    """What one match of ``entry`` (as ``found``) asks of ``lang``: a term, and forbidden terms."""
+    target = entry.targets.get(lang)
+    if entry.dnt:
+        alternatives: tuple[str, ...] = (base or found,)
+        copy = True
+    elif target is not None:
+        alternatives = (target.approved, *target.variants)
+        copy = False
+    else:
+        return None, ()  # the entry says nothing about this language
+    term = RequiredTerm(entry.id, found, alternatives, entry.case, copy)
+    return term, target.forbidden if target is not None else ()
 
 
 # --------------------------------------------------------------------------- target side
@@ -216,12 +284,21 @@ class Verification:
         return not self.missing and not self.forbidden_found
 
 
+_PASSED = Verification()
+
 # Endings a word of a target term may take in inflection mode: plurals, adjective agreement, German
 # case endings and the feminine "-in" (Vizepremierministerin).
 _TARGET_SUFFIXES = {
     "fr": r"(?:s|x|e|es)?",
     "de": r"(?:e|n|en|s|es|er|em|ern|in|innen|nen)?",
     "en": r"(?:s|es)?",
+}
+# What a do-not-translate term may take in inflection mode: the target language's plural and
+# possessive on the whole term ("F-16s", "F-16's"), nothing else: a name is copied as it is.
+_COPY_SUFFIXES = {
+    "fr": r"s?",
+    "de": r"(?:s|['’]s)?",
+    "en": r"(?:s|['’]s|s['’])?",
 }
 # French articles and "de" elide before a vowel or mute h: "de Irak" is written "d'Irak".
 _FRENCH_ELISION = {
@@ -231,16 +308,24 @@ _FRENCH_ELISION = {
 }
 _PIECE = re.compile(r"(\s+)|(\w+)|(.)", re.DOTALL)
 _CHAR_CLASSES = {"'": "['’]", "’": "['’]", "-": "[-‐‑]"}
+_WORD = re.compile(r"\w+")
+
+# How a term is sought: as written ("exact", the enforcement guarantee), with the target language's
+# endings on each word ("inflect", for ``mt check``), or as a copied name that may take a plural or
+# possessive ending ("copy", do-not-translate terms in ``mt check``).
+_EXACT, _INFLECT, _COPY = "exact", "inflect", "copy"
 
 
+@lru_cache(maxsize=65536)
 def _is_acronym(term: str) -> bool:
     letters = [char for char in term if char.isalpha()]
     return bool(letters) and len(letters) <= 5 and all(char.isupper() for char in letters)
 
 
 @lru_cache(maxsize=65536)
-def _term_pattern(term: str, lang: str, inflect: bool, ignore_case: bool) -> re.Pattern[str]:
-    """A regex finding ``term`` on word boundaries, whitespace-tolerant, optionally inflected."""
+def _term_pattern(term: str, lang: str, mode: str, ignore_case: bool) -> re.Pattern[str]:
+    """A regex finding ``term`` on word boundaries, whitespace-tolerant, ending as ``mode`` says."""
+    inflect = mode == _INFLECT
     parts: list[str] = []
     pieces = [piece.groups() for piece in _PIECE.finditer(term)]
     skip_space = False
@@ -264,8 +349,119 @@ def _term_pattern(term: str, lang: str, inflect: bool, ignore_case: bool) -> re.
     if term[:1].isalnum() or term[:1] == "_":
         body = r"(?<!\w)" + body
     if term[-1:].isalnum() or term[-1:] == "_":
+        if mode == _COPY:
+            body += _COPY_SUFFIXES.get(lang, "")
         body += r"(?!\w)"
     return re.compile(body, re.IGNORECASE if ignore_case else 0)
+
+
+# Case folding as the regex engine's IGNORECASE sees it: the Turkish dotted and dotless i match
+# "i" there, while str.casefold keeps them apart.
+_TURKISH_I = str.maketrans({"İ": "i", "ı": "i"})
+
+
+def _fold(text: str) -> str:
+    return text.translate(_TURKISH_I).casefold()
+
+
+@lru_cache(maxsize=65536)
+def _words_of(term: str, lang: str, mode: str) -> tuple[str, ...]:
+    """Folded words that stand in every text the term's pattern matches (suffixes only follow
+    them; French "de", "le", "la" may be elided, so they are left out)."""
+    words = _WORD.findall(term)
+    if mode == _INFLECT and lang == "fr":
+        words = [word for word in words if word.casefold() not in _FRENCH_ELISION]
+    return tuple(_fold(word) for word in words)
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what the regex engine's \w is
+
+
+class _Target:
+    """A translation and the views of it that the checks of its terms share, each made once.
+
+    Most terms stand in a translation as written: a plain substring search finds them without a
+    regex. A term whose words are not all in the folded text cannot match its pattern either, so
+    an absent term costs a few substring searches, not a compiled regex.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def lowered(self) -> str | None:
+        """The text in lower case, or None when that changes its length ("İ")."""
+        lowered = self.text.lower()
+        return lowered if len(lowered) == len(self.text) else None
+
+    @cached_property
+    def folded(self) -> str:
+        return _fold(self.text)
+
+    @cached_property
+    def prefixes(self) -> frozenset[str]:
+        """The first one, two and three letters of every word, folded and without accents."""
+        keys = [_strip_accents(word) for word in _WORD.findall(self.folded)]
+        return frozenset(key[:size] for key in keys for size in (1, 2, 3))
+
+    def occurs(self, term: str, ignore_case: bool) -> bool:
+        """Whether ``term`` stands in the text as written (in any case) on word boundaries."""
+        text = self.text
+        haystack: str | None = text
+        if ignore_case:
+            haystack, lowered = self.lowered, term.lower()
+            if haystack is None or len(lowered) != len(term):
+                return False
+            term = lowered
+        assert haystack is not None
+        check_before = _is_word_char(term[0])
+        check_after = _is_word_char(term[-1])
+        start = haystack.find(term)
+        while start >= 0:
+            end = start + len(term)
+            if (not check_before or start == 0 or not _is_word_char(text[start - 1])) and (
+                not check_after or end == len(text) or not _is_word_char(text[end])
+            ):
+                return True
+            start = haystack.find(term, start + 1)
+        return False
+
+    def could_match(self, term: str, lang: str, mode: str) -> bool:
+        """False when a word of ``term`` is missing: its pattern cannot match then."""
+        folded = self.folded
+        return all(word in folded for word in _words_of(term, lang, mode))
+
+
+def _contains(target: _Target, term: str, lang: str, case: CasePolicy, mode: str) -> bool:
+    ignore = case is CasePolicy.IGNORE
+    if target.occurs(term, ignore):
+        return True
+    text = target.text
+    if target.could_match(term, lang, mode):
+        if _term_pattern(term, lang, mode, ignore).search(text):
+            return True
+        if case is CasePolicy.EXACT and term[:1] != term[:1].upper():
+            capital = _term_pattern(_capitalize_first(term), lang, mode, False)
+            if any(at_sentence_start(text, m.start()) for m in capital.finditer(text)):
+                return True
+    if mode == _INFLECT and case is not CasePolicy.STRICT:
+        return _lemmas_contain(target, term, lang, case)
+    return False
+
+
+def _holds_forbidden(target: _Target, term: str, lang: str, inflections: bool) -> bool:
+    if not term:
+        return False
+    acronym = _is_acronym(term)
+    mode = _INFLECT if inflections and not acronym else _EXACT
+    if target.occurs(term, not acronym):
+        return True
+    if target.could_match(term, lang, mode) and (
+        _term_pattern(term, lang, mode, not acronym).search(target.text)
+    ):
+        return True
+    return mode == _INFLECT and _lemmas_contain(target, term, lang)
 
 
 def contains_term(
@@ -280,31 +476,12 @@ def contains_term(
     term = " ".join(term.split())
     if not term:
         return False
-    ignore = case is CasePolicy.IGNORE
-    if _term_pattern(term, lang, inflections, ignore).search(text):
-        return True
-    if case is CasePolicy.EXACT and term[:1] != term[:1].upper():
-        capital = _term_pattern(_capitalize_first(term), lang, inflections, False)
-        if any(at_sentence_start(text, m.start()) for m in capital.finditer(text)):
-            return True
-    if inflections and case is not CasePolicy.STRICT:
-        return _lemmas_contain(text, term, lang, case)
-    return False
+    return _contains(_Target(text), term, lang, case, _INFLECT if inflections else _EXACT)
 
 
 def find_forbidden(text: str, term: str, lang: str, *, inflections: bool = False) -> bool:
     """Whether forbidden ``term`` is in ``text``: any case, acronyms exactly ("IS" is not "is")."""
-    term = " ".join(term.split())
-    if not term:
-        return False
-    acronym = _is_acronym(term)
-    inflect = inflections and not acronym
-    if _term_pattern(term, lang, inflect, not acronym).search(text):
-        return True
-    return inflect and _lemmas_contain(text, term, lang)
-
-
-_WORD = re.compile(r"\w+")
+    return _holds_forbidden(_Target(text), " ".join(term.split()), lang, inflections)
 
 
 @lru_cache(maxsize=262144)
@@ -323,6 +500,27 @@ def _lemmas(word: str, lang: str) -> frozenset[str]:
     return frozenset(lemma.casefold() for lemma in found)
 
 
+@lru_cache(maxsize=1)
+def _accent_table() -> dict[int, str]:
+    """Latin letters with diacritics mapped to their base letter ("ä" -> "a", "é" -> "e")."""
+    import unicodedata
+
+    table = {}
+    for code in range(0xC0, 0x250):
+        decomposed = unicodedata.normalize("NFD", chr(code))
+        if len(decomposed) > 1 and decomposed[0].isascii() and decomposed[0].isalpha():
+            table[code] = decomposed[0]
+    return table
+
+
+def _strip_accents(word: str) -> str:
+    return word.translate(_accent_table()) if not word.isascii() else word
+
+
+def _prefix_key(word: str) -> str:
+    return _strip_accents(_fold(word))[:3]
+
+
 def _same_capital(found: str, wanted: str, first: bool) -> bool:
     """Whether ``found`` starts with a capital where ``wanted`` does (or a sentence start might)."""
     if found[:1].isupper() == wanted[:1].isupper():
@@ -330,17 +528,28 @@ def _same_capital(found: str, wanted: str, first: bool) -> bool:
     return first and found[:1].isupper()
 
 
-def _lemmas_contain(text: str, term: str, lang: str, case: CasePolicy = CasePolicy.IGNORE) -> bool:
-    """Whether the words of ``term`` occur in a row in ``text`` as the same lemmas.
+def _lemmas_contain(
+    target: _Target, term: str, lang: str, case: CasePolicy = CasePolicy.IGNORE
+) -> bool:
+    """Whether the words of ``term`` occur in a row in the text as the same lemmas.
 
     Unless case is ignored, each word must also keep its initial capital or lower-case letter,
     so that "the coalitions" does not meet the named "Coalition".
+
+    Lemmatising is the slow way (simplemma's dictionary of a language takes a second or more to
+    load), so it is tried only where it could succeed: every word of the term shares its first
+    three letters (case and accents aside) with some word of the text, as inflected forms do
+    ("Islamischen" and "Islamischer", "Länder" and "Land"). Irregular forms that do not ("men" for
+    "man") are not found this way: list them as variants in the glossary.
     """
     wanted_words = _WORD.findall(term)
     if not wanted_words:
         return False
+    prefixes = target.prefixes
+    if not all(_prefix_key(word) in prefixes for word in wanted_words):
+        return False
     wanted = [_lemmas(word, lang) for word in wanted_words]
-    words = _WORD.findall(text)
+    words = _WORD.findall(target.text)
     check_case = case is not CasePolicy.IGNORE
     for index in range(len(words) - len(wanted) + 1):
         for offset, lemmas in enumerate(wanted):
@@ -361,47 +570,49 @@ def verify(
 
     ``inflections=False`` is the enforcement guarantee: an alternative exactly as written (a capital
     first letter allowed at a sentence start for ``exact`` terms). ``inflections=True`` is for
-    ``mt check``: inflected forms of the alternatives count too. Do-not-translate terms are always
-    compared exactly: names do not inflect.
+    ``mt check``: inflected forms of the alternatives count too, and a do-not-translate term may
+    take the target language's plural or possessive ending ("F-16s", "F-16's"), nothing else.
     """
-    missing = []
-    for required in terms.required:
-        inflect = inflections and not required.copy
-        if not any(
-            contains_term(translation, alternative, lang, required.case, inflections=inflect)
-            for alternative in required.alternatives
-        ):
-            missing.append(required)
+    if not terms:
+        return _PASSED
+    target = _Target(translation)
+    missing = tuple(
+        required for required in terms.required if not _meets(target, required, lang, inflections)
+    )
     found = tuple(
         term
         for term in terms.forbidden
-        if find_forbidden(translation, term, lang, inflections=inflections)
+        if _holds_forbidden(target, " ".join(term.split()), lang, inflections)
     )
-    return Verification(missing=tuple(missing), forbidden_found=found)
+    if not missing and not found:
+        return _PASSED
+    return Verification(missing=missing, forbidden_found=found)
+
+
+def _meets(target: _Target, required: RequiredTerm, lang: str, inflections: bool) -> bool:
+    mode = (_COPY if required.copy else _INFLECT) if inflections else _EXACT
+    for alternative in required.alternatives:
+        alternative = " ".join(alternative.split())
+        if alternative and _contains(target, alternative, lang, required.case, mode):
+            return True
+    return False
 
 
 def required_terms(
     matches: Sequence[TermMatch], lang: str
 ) -> tuple[tuple[RequiredTerm, ...], tuple[str, ...]]:
-    """The requirements and forbidden terms ``matches`` make for a translation into ``lang``."""
+    """The requirements and forbidden terms ``matches`` make for a translation into ``lang``.
+
+    One :class:`~mt.terms.RequiredTerm` per entry and set of alternatives, in match order; the
+    forbidden terms of every matched entry, each once.
+    """
     required: list[RequiredTerm] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
     forbidden: dict[str, None] = {}
     for match in matches:
-        entry = match.entry
-        target = entry.targets.get(lang)
-        if entry.dnt:
-            alternatives: tuple[str, ...] = (match.base_text,)
-            copy = True
-        elif target is not None:
-            alternatives = (target.approved, *target.variants)
-            copy = False
-        else:
-            continue  # the entry says nothing about this language
-        key = (entry.id, alternatives)
-        if key not in seen:
-            seen.add(key)
-            required.append(RequiredTerm(entry.id, match.text, alternatives, entry.case, copy))
-        if target is not None:
-            forbidden.update(dict.fromkeys(target.forbidden))
+        term, banned = _requirement(match.entry, lang, match.text, match.base)
+        if term is not None and (term.entry_id, term.alternatives) not in seen:
+            seen.add((term.entry_id, term.alternatives))
+            required.append(term)
+        forbidden.update(dict.fromkeys(banned))
     return tuple(required), tuple(forbidden)

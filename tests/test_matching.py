@@ -202,6 +202,7 @@ def _terms(*required: RequiredTerm, forbidden: tuple[str, ...] = ()) -> SegmentT
 DAECH = RequiredTerm("daesh", "Daesh", ("Daech", "Daesh"))
 WILMES = RequiredTerm("wilmes", "Wilmès", ("Wilmès",), copy=True)
 COALITION = RequiredTerm("coalition", "Coalitie", ("Koalition",))
+F16 = RequiredTerm("f-16", "F-16", ("F-16",), CasePolicy.STRICT, copy=True)
 
 
 @pytest.mark.parametrize(
@@ -212,8 +213,18 @@ COALITION = RequiredTerm("coalition", "Coalitie", ("Koalition",))
         ("L'EI et Wilmes.", _terms(DAECH, WILMES, forbidden=("EI",)), "fr", False, ["daesh", "wilmes"], ["EI"]),
         ("Die Koalitionen", _terms(COALITION), "de", False, ["coalition"], []),
         ("Die Koalitionen", _terms(COALITION), "de", True, [], []),
-        # do-not-translate terms are never inflected
+        # do-not-translate terms are never inflected; in inflection mode (mt check) they may take
+        # the target language's plural or possessive, nothing else
         ("Wilmèsen", _terms(WILMES), "fr", True, ["wilmes"], []),
+        ("Belgian F-16s and the F-16's radar", _terms(F16), "en", True, [], []),
+        ("the F-16s' pilots", _terms(F16), "en", True, [], []),
+        ("Belgian F-16s", _terms(F16), "en", False, ["f-16"], []),
+        ("Belgian F-16A jets", _terms(F16), "en", True, ["f-16"], []),
+        ("Belgian F-16es", _terms(F16), "en", True, ["f-16"], []),
+        ("Belgian f-16s", _terms(F16), "en", True, ["f-16"], []),
+        ("des F-16s belges", _terms(F16), "fr", True, [], []),
+        ("des F-16's belges", _terms(F16), "fr", True, [], []),  # the apostrophe ends the term
+        ("des F-16en", _terms(F16), "de", True, ["f-16"], []),
         ("Rien.", SegmentTerms(), "fr", False, [], []),
     ],
 )  # fmt: skip
@@ -236,3 +247,76 @@ def test_matcher_is_compiled_once(glossary: Glossary) -> None:
     matcher = glossary._matcher
     glossary.matches("Irak")
     assert glossary._matcher is matcher
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "lang", "case", "expected"),
+    [
+        # the cheap paths (a plain substring search, then "is every word there?") must agree with
+        # the patterns they stand in for
+        ("l'Irak", "Irak", "fr", CasePolicy.EXACT, True),
+        ("Irakese", "Irak", "fr", CasePolicy.EXACT, False),
+        ("_Irak", "Irak", "fr", CasePolicy.EXACT, False),  # "_" is a word character
+        ("spf affaires étrangères", "SPF Affaires étrangères", "fr", CasePolicy.IGNORE, True),
+        ("SPF AFFAIRES ÉTRANGÈRES", "SPF Affaires étrangères", "fr", CasePolicy.IGNORE, True),
+        ("SPF Affaires\u00a0étrangères", "SPF Affaires étrangères", "fr", CasePolicy.EXACT, True),
+        ("İrak", "irak", "fr", CasePolicy.IGNORE, True),  # as the regex engine folds case
+    ],
+)
+def test_contains_term_shortcuts_agree_with_patterns(
+    text: str, term: str, lang: str, case: CasePolicy, expected: bool
+) -> None:
+    from mt.matching import _term_pattern
+
+    for inflections in (False, True):
+        assert contains_term(text, term, lang, case, inflections=inflections) is expected
+    ignore = case is CasePolicy.IGNORE
+    assert (
+        bool(_term_pattern(" ".join(term.split()), lang, "exact", ignore).search(text)) is expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "lang", "expected", "lemmatised"),
+    [
+        # absent words: no lemma could match, so simplemma's dictionary is never consulted
+        ("Daech est vaincu militairement.", "État islamique", "fr", False, False),
+        ("Die Koalition tagte in Rom.", "Islamischer Staat", "de", False, False),
+        # words that share their first letters with the term's: the lemmas decide
+        ("des Islamischen Staates", "Islamischer Staat", "de", True, True),
+        ("die Länder der Koalition", "Land", "de", True, True),  # umlauts aside
+        ("der Islamische Rat des Staates", "Islamischer Staat", "de", False, True),  # not in a row
+    ],
+)
+def test_lemmas_only_where_they_could_match(
+    text: str,
+    term: str,
+    lang: str,
+    expected: bool,
+    lemmatised: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mt import matching
+
+    asked: list[str] = []
+    lemmas = matching._lemmas.__wrapped__
+
+    def counting(word: str, lang: str) -> frozenset[str]:
+        asked.append(word)
+        return lemmas(word, lang)
+
+    monkeypatch.setattr(matching, "_lemmas", counting)
+    assert find_forbidden(text, term, lang, inflections=True) is expected
+    assert bool(asked) is lemmatised
+
+
+def test_requirements_equal_those_of_the_matches(glossary: Glossary) -> None:
+    from mt.matching import required_terms
+
+    text = (
+        "Vicepremier Wilmès: Daesh, IS en de Internationale Coalitie tegen Daesh in Irak; F-16's."
+    )
+    for lang in ("fr", "de", "en"):
+        required, forbidden = required_terms(glossary.matches(text), lang)
+        assert glossary.requirements(text, lang) == SegmentTerms(required, forbidden)
+        assert glossary.requirements(text, lang) == SegmentTerms(required, forbidden)  # cached
