@@ -7,6 +7,7 @@ inside the commands that run models, never at import, so ``mt --help`` and ``mt 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 from typing import Any
 
@@ -14,14 +15,34 @@ import click
 
 from mt.errors import MtError
 
-# command name -> module under mt.cli holding a click command or group called ``command``
+# command name -> (module under mt.cli holding a click command or group called ``command``, the
+# summary ``mt --help`` lists). The summaries live here, as pip keeps its command summaries, so
+# that listing the commands imports none of them: ``mt --help`` must start fast. A test keeps
+# each summary equal to the first sentence of its command's help.
 _COMMANDS = {
-    "translate": "translate",
-    "check": "check",
-    "score": "score",
-    "bench": "bench",
-    "glossary": "glossary",
-    "models": "models",
+    "translate": (
+        "translate",
+        "Translate Dutch documents (text, Markdown, HTML) into each language of --to.",
+    ),
+    "check": (
+        "check",
+        "Check translations against their Dutch source: glossary terms, figures, untranslated "
+        "or missing segments, and structure.",
+    ),
+    "score": (
+        "score",
+        "Score translations HYPOTHESES against references, exactly as sacrebleu does.",
+    ),
+    "bench": (
+        "bench",
+        "Translate test sets with each system, then score (BLEU, chrF, TER, terminology "
+        "accuracy) and time them.",
+    ),
+    "glossary": (
+        "glossary",
+        "Validate, show, import and export terminology glossaries (format: glossaries/README.md).",
+    ),
+    "models": ("models", "Show the translation models: registry, overrides, local availability."),
 }
 
 
@@ -29,16 +50,23 @@ class MtGroup(click.Group):
     """Loads each command's module on first use, and turns library errors into messages."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(name for name in _COMMANDS if self._load(name) is not None)
+        return sorted(name for name in _COMMANDS if _exists(name))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the registry's summaries, without importing any command."""
+        rows = [(name, _COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         return self._load(cmd_name)
 
     @staticmethod
     def _load(name: str) -> click.Command | None:
-        module_name = _COMMANDS.get(name)
-        if module_name is None:
+        if name not in _COMMANDS:
             return None
+        module_name = _COMMANDS[name][0]
         try:
             module = importlib.import_module(f"mt.cli.{module_name}")
         except ModuleNotFoundError as error:
@@ -56,6 +84,11 @@ class MtGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("mt: interrupted; finished segments are kept in the cache", err=True)
             ctx.exit(130)
+
+
+def _exists(name: str) -> bool:
+    """Whether the command's module is there (found without importing it)."""
+    return importlib.util.find_spec(f"mt.cli.{_COMMANDS[name][0]}") is not None
 
 
 @click.group(cls=MtGroup, context_settings={"help_option_names": ["-h", "--help"]})
