@@ -8,14 +8,17 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from mt.alignment import find_pairs
-from mt.check import FAIL_ON, CheckConfig, config_from_table
-from mt.config import load_config
-from mt.errors import Location
-from mt.reporting import FORMATTERS, CheckRun, render, verdict
+if TYPE_CHECKING:
+    from mt.check import CheckConfig
+
+# The choices of --format and --fail-on, written out so that ``mt check --help`` imports none of
+# the checks (a test keeps them equal to mt.reporting.FORMATTERS and mt.check.FAIL_ON).
+FORMATS = ("github", "json", "junit", "text")
+FAIL_ON_LEVELS = ("error", "warning", "info", "never")
 
 _EPILOG = """\b
 Examples:
@@ -46,14 +49,14 @@ Config: [check] in .mt.toml, or [tool.mt.check] in pyproject.toml.
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(FORMATTERS)),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
     help="text for people, json for pipelines, junit for CI test reports, github for annotations.",
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(FAIL_ON),
+    type=click.Choice(FAIL_ON_LEVELS),
     default=None,
     help="Lowest severity that fails the run (exit 1). Default: the config's, else error.",
 )
@@ -85,8 +88,10 @@ def command(
     PATHS is SOURCE TRANSLATION... (the language from <stem>.<lang>.<ext> or --lang), or folders and
     files whose pairs are found by that naming.
     """
+    from mt.alignment import find_pairs
     from mt.check import check_files
     from mt.glossary import load_glossary
+    from mt.reporting import CheckRun, render, verdict
 
     config = _check_config(config_path)
     if fail_on is not None:
@@ -118,6 +123,10 @@ def command(
 
 
 def _check_config(path: Path | None) -> CheckConfig:
+    from mt.check import config_from_table
+    from mt.config import load_config
+    from mt.errors import Location
+
     config = load_config(path)
     table = config.table("check")
     return config_from_table(table, Location(config.path) if config.path else None)
