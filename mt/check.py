@@ -228,6 +228,8 @@ def looks_dutch(text: str, lang: str) -> bool:
     if len(words) < 5:
         return False
     dutch_only = _DUTCH_ONLY.get(lang, _DUTCH_ONLY["en"])
+    if dutch_only.isdisjoint(words):  # the common case, answered without counting
+        return False
     target_only = _TARGET_ONLY.get(lang, _TARGET_ONLY["en"])
     dutch = sum(map(dutch_only.__contains__, words))
     target = sum(map(target_only.__contains__, words))
@@ -276,7 +278,7 @@ def check_segment(
     if not target.strip():
         add("empty", "the translation is empty", source)
         return out
-    if " ".join(target.split()) == " ".join(source.split()):
+    if target.split() == source.split():  # equal but for whitespace
         if len(_WORD.findall(source)) >= 3 or looks_dutch(source, lang):
             add("untranslated", "the translation is the Dutch source, unchanged", target)
             return out  # every other check would only repeat this one

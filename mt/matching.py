@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
@@ -374,10 +374,6 @@ def _words_of(term: str, lang: str, mode: str) -> tuple[str, ...]:
     return tuple(_fold(word) for word in words)
 
 
-def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"  # what the regex engine's \w is
-
-
 class _Target:
     """A translation and the views of it that the checks of its terms share, each made once.
 
@@ -386,43 +382,55 @@ class _Target:
     an absent term costs a few substring searches, not a compiled regex.
     """
 
+    # Plain lazy attributes: functools.cached_property takes a lock on every first use (3.11).
+    __slots__ = ("text", "_lowered", "_folded", "_prefixes")
+
     def __init__(self, text: str) -> None:
         self.text = text
+        self._lowered: str | None = None  # "" when lower-casing changes the length ("İ")
+        self._folded: str | None = None
+        self._prefixes: frozenset[str] | None = None
 
-    @cached_property
-    def lowered(self) -> str | None:
-        """The text in lower case, or None when that changes its length ("İ")."""
-        lowered = self.text.lower()
-        return lowered if len(lowered) == len(self.text) else None
-
-    @cached_property
+    @property
     def folded(self) -> str:
-        return _fold(self.text)
+        if self._folded is None:
+            self._folded = _fold(self.text)
+        return self._folded
 
-    @cached_property
+    @property
     def prefixes(self) -> frozenset[str]:
         """The first one, two and three letters of every word, folded and without accents."""
-        keys = [_strip_accents(word) for word in _WORD.findall(self.folded)]
-        return frozenset(key[:size] for key in keys for size in (1, 2, 3))
+        if self._prefixes is None:
+            keys = _WORD.findall(_strip_accents(self.folded))
+            self._prefixes = frozenset(key[:size] for key in keys for size in (1, 2, 3))
+        return self._prefixes
 
     def occurs(self, term: str, ignore_case: bool) -> bool:
         """Whether ``term`` stands in the text as written (in any case) on word boundaries."""
-        text = self.text
-        haystack: str | None = text
+        text = haystack = self.text
         if ignore_case:
-            haystack, lowered = self.lowered, term.lower()
-            if haystack is None or len(lowered) != len(term):
+            haystack = self._lowered
+            if haystack is None:
+                lowered = text.lower()
+                haystack = self._lowered = lowered if len(lowered) == len(text) else ""
+            term_lowered = term.lower()
+            if not haystack or len(term_lowered) != len(term):
                 return False
-            term = lowered
-        assert haystack is not None
-        check_before = _is_word_char(term[0])
-        check_after = _is_word_char(term[-1])
+            term = term_lowered
         start = haystack.find(term)
+        if start < 0:
+            return False
+        # \w is what str.isalnum() says, and "_"
+        check_before = term[0].isalnum() or term[0] == "_"
+        check_after = term[-1].isalnum() or term[-1] == "_"
+        size = len(text)
         while start >= 0:
             end = start + len(term)
-            if (not check_before or start == 0 or not _is_word_char(text[start - 1])) and (
-                not check_after or end == len(text) or not _is_word_char(text[end])
-            ):
+            if (
+                not check_before
+                or start == 0
+                or not (text[start - 1].isalnum() or text[start - 1] == "_")
+            ) and (not check_after or end == size or not (text[end].isalnum() or text[end] == "_")):
                 return True
             start = haystack.find(term, start + 1)
         return False
@@ -513,8 +521,8 @@ def _accent_table() -> dict[int, str]:
     return table
 
 
-def _strip_accents(word: str) -> str:
-    return word.translate(_accent_table()) if not word.isascii() else word
+def _strip_accents(text: str) -> str:
+    return text if text.isascii() else text.translate(_accent_table())
 
 
 def _prefix_key(word: str) -> str:
@@ -582,17 +590,23 @@ def verify(
     found = tuple(
         term
         for term in terms.forbidden
-        if _holds_forbidden(target, " ".join(term.split()), lang, inflections)
+        if _holds_forbidden(target, _one_line(term), lang, inflections)
     )
     if not missing and not found:
         return _PASSED
     return Verification(missing=missing, forbidden_found=found)
 
 
+@lru_cache(maxsize=65536)
+def _one_line(term: str) -> str:
+    """``term`` with its whitespace runs made single spaces, as the patterns are built from."""
+    return " ".join(term.split())
+
+
 def _meets(target: _Target, required: RequiredTerm, lang: str, inflections: bool) -> bool:
     mode = (_COPY if required.copy else _INFLECT) if inflections else _EXACT
     for alternative in required.alternatives:
-        alternative = " ".join(alternative.split())
+        alternative = _one_line(alternative)
         if alternative and _contains(target, alternative, lang, required.case, mode):
             return True
     return False

@@ -12,7 +12,6 @@ read later still tells how it was made.
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,6 +181,8 @@ def format_json(run: CheckRun, color: bool = False) -> str:
 def format_junit(run: CheckRun, color: bool = False) -> str:
     """JUnit XML: a test suite per translation, a test case per check; findings that reach fail-on
     are failures, the others are listed in the case's ``system-out``."""
+    import xml.etree.ElementTree as ET  # only this format needs it
+
     root = ET.Element("testsuites", name="mt check")
     total_tests = total_failures = total_skipped = 0
     for report in run.reports:
