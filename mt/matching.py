@@ -25,8 +25,8 @@ wants an alternative as written, on word boundaries at both ends ("Daech" is not
 Inflection mode (for ``mt check``) also accepts the target language's inflected forms: plural and
 case endings on each word, French elision ("d'Irak"), and, failing those, the same lemmas
 (simplemma) in a row: "Internationalen Koalition" meets "Internationale Koalition". Lemmas are
-looked up only where every word of the term shares its first three letters with a word of the
-text, so a check whose terms are absent never loads simplemma's dictionaries (seconds).
+compared only between words that share their first three letters, so a check whose terms are
+absent never loads simplemma's dictionaries (seconds).
 Do-not-translate terms stay as written, but in inflection mode may take the target language's
 plural or possessive ending: "F-16s" and "F-16's" copy "F-16"; "F-16A" does not.
 
@@ -190,7 +190,8 @@ class SourceMatcher:
 
     def _hits(self, text: str) -> list[tuple[_Form, int, int, str, str]]:
         """(form, start, end, text, base) of each match: what a TermMatch holds, as a tuple."""
-        folded = text.translate(_APOSTROPHES).casefold()
+        # (typographic apostrophes and hyphens are not ASCII: an ASCII text needs no translation)
+        folded = (text if text.isascii() else text.translate(_APOSTROPHES)).casefold()
         if len(folded) == len(text):  # one character for one: token offsets carry over
             pieces = _SPLIT.split(folded)
             tokens = pieces[1::2]
@@ -198,13 +199,18 @@ class SourceMatcher:
             pieces = _SPLIT.split(text)
             tokens = [normalize_token(token) for token in pieces[1::2]]
         root = self._root
-        if root.keys().isdisjoint(tokens):  # most segments hold no term at all
+        firsts = root.keys() & tokens  # the tokens that start a term; most segments hold few
+        if not firsts:
             return []
+        if len(firsts) == 1 and tokens.count(next(iter(firsts))) == 1:
+            candidates = [tokens.index(next(iter(firsts)))]
+        else:
+            candidates = [i for i, token in enumerate(tokens) if token in firsts]
         hits: list[tuple[_Form, int, int, str, str]] = []
         offsets: list[int] | None = None  # offsets[2 * i] is where token i starts
         count = len(tokens)
         free = 0  # tokens before this one belong to a match already
-        for index in [i for i, token in enumerate(tokens) if token in root]:
+        for index in candidates:
             if index < free:
                 continue
             # Walk as far as the trie allows, remembering every node where terms end.
@@ -383,13 +389,13 @@ class _Target:
     """
 
     # Plain lazy attributes: functools.cached_property takes a lock on every first use (3.11).
-    __slots__ = ("text", "_lowered", "_folded", "_prefixes")
+    __slots__ = ("text", "_lowered", "_folded", "_words")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._lowered: str | None = None  # "" when lower-casing changes the length ("İ")
         self._folded: str | None = None
-        self._prefixes: frozenset[str] | None = None
+        self._words: tuple[list[str], list[str], frozenset[str]] | None = None
 
     @property
     def folded(self) -> str:
@@ -398,12 +404,16 @@ class _Target:
         return self._folded
 
     @property
-    def prefixes(self) -> frozenset[str]:
-        """The first one, two and three letters of every word, folded and without accents."""
-        if self._prefixes is None:
-            keys = _WORD.findall(_strip_accents(self.folded))
-            self._prefixes = frozenset(key[:size] for key in keys for size in (1, 2, 3))
-        return self._prefixes
+    def words(self) -> tuple[list[str], list[str], frozenset[str]]:
+        """The words, each word's lemma key (see :func:`_prefix_key`), and every key's prefixes."""
+        if self._words is None:
+            words = _WORD.findall(self.text)
+            keys = [key[:3] for key in _WORD.findall(_strip_accents(self.folded))]
+            if len(keys) != len(words):  # folding made or joined a word: key each word alone
+                keys = [_prefix_key(word) for word in words]
+            prefixes = frozenset(key[:size] for key in keys for size in (1, 2, 3))
+            self._words = (words, keys, prefixes)
+        return self._words
 
     def occurs(self, term: str, ignore_case: bool) -> bool:
         """Whether ``term`` stands in the text as written (in any case) on word boundaries."""
@@ -545,25 +555,30 @@ def _lemmas_contain(
     so that "the coalitions" does not meet the named "Coalition".
 
     Lemmatising is the slow way (simplemma's dictionary of a language takes a second or more to
-    load), so it is tried only where it could succeed: every word of the term shares its first
-    three letters (case and accents aside) with some word of the text, as inflected forms do
-    ("Islamischen" and "Islamischer", "Länder" and "Land"). Irregular forms that do not ("men" for
-    "man") are not found this way: list them as variants in the glossary.
+    load), so lemmas are compared only between words that share their first three letters (case
+    and accents aside), as inflected forms do ("Islamischen" and "Islamischer", "Länder" and
+    "Land"): a text without such words never loads the dictionary. Irregular forms that do not
+    ("men" for "man") are not found this way: list them as variants in the glossary.
     """
     wanted_words = _WORD.findall(term)
     if not wanted_words:
         return False
-    prefixes = target.prefixes
-    if not all(_prefix_key(word) in prefixes for word in wanted_words):
+    wanted_keys = [_prefix_key(word) for word in wanted_words]
+    words, keys, prefixes = target.words
+    if not all(key in prefixes for key in wanted_keys):
         return False
-    wanted = [_lemmas(word, lang) for word in wanted_words]
-    words = _WORD.findall(target.text)
+    wanted: list[frozenset[str] | None] = [None] * len(wanted_words)  # lemmas, looked up on need
     check_case = case is not CasePolicy.IGNORE
-    for index in range(len(words) - len(wanted) + 1):
-        for offset, lemmas in enumerate(wanted):
+    for index in range(len(words) - len(wanted_words) + 1):
+        for offset, wanted_key in enumerate(wanted_keys):
+            if keys[index + offset][: len(wanted_key)] != wanted_key:
+                break
             word = words[index + offset]
             if check_case and not _same_capital(word, wanted_words[offset], offset == 0):
                 break
+            lemmas = wanted[offset]
+            if lemmas is None:
+                lemmas = wanted[offset] = _lemmas(wanted_words[offset], lang)
             if not lemmas & _lemmas(word, lang):
                 break
         else:
