@@ -268,7 +268,7 @@ class Translator:
             NO_TERMS if self.options.terms == "off" else self.glossary.requirements(segment, lang)
         )
         keep = tuple(
-            RequiredTerm(f"keep:{span}", span, (span,), CasePolicy.STRICT, copy=True)
+            RequiredTerm(f"{_KEEP}{span}", span, (span,), CasePolicy.STRICT, copy=True)
             for span in protected
             if span in segment
         )
@@ -545,11 +545,14 @@ class Translator:
                     )
                 )
                 for outcome in outcomes:
-                    if outcome.status != "applied":
-                        self.warnings.append(
-                            f"{doc.source} [{lang}]: glossary entry {outcome.entry_id!r} "
-                            f"({outcome.source_text!r}) {outcome.status}: {outcome.detail}"
-                        )
+                    if outcome.status == "applied":
+                        continue
+                    if outcome.entry_id.startswith(_KEEP):
+                        what = f"inline markup {outcome.source_text!r} was not kept"
+                    else:
+                        what = f"glossary entry {outcome.entry_id!r} ({outcome.source_text!r})"
+                        what += f" {outcome.status}"
+                    self.warnings.append(f"{doc.source} [{lang}]: {what}: {outcome.detail}")
 
         write_started = time.perf_counter()
         stdout = None
@@ -592,6 +595,10 @@ class Translator:
 
         return [sentence for sentence in split_sentences(text) if sentence.strip()]
 
+
+# Entry ids of a document's protected spans (inline-markup placeholders, URLs), which the
+# pipeline adds to the glossary's requirements so that the decoder copies them.
+_KEEP = "keep:"
 
 # Marian models read 512 positions; keep room for the target token and </s>.
 _MAX_SOURCE_TOKENS = 500

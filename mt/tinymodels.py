@@ -38,6 +38,7 @@ Nordostsyrien Stabilisierung Unterstützung Millionen Euro belgische Regierung h
 the a an and of in on with for by against about to at from is are was has have Minister
 Deputy Prime Foreign Affairs International Coalition Against Daesh Iraq Syria North-East
 stabilisation support million euro Belgium Belgian government humanitarian aid fight F-16 F-16's
+<1> </1> <2/> <3> </3> https://diplomatie.belgium.be/nl
 """.split()
 
 
