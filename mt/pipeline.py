@@ -563,11 +563,11 @@ class Translator:
                 stdout = text
             else:
                 write_atomic(target, text)
-        fast_path = {
-            lang: backend.counts.as_dict()
-            for lang, backend in self._backends.items()
-            if hasattr(backend, "counts")
-        }
+        fast_path = {}
+        for lang, backend in self._backends.items():
+            last_leg = getattr(backend, "second", backend)  # a pivot route's fast path is its 2nd
+            if hasattr(last_leg, "counts"):
+                fast_path[lang] = last_leg.counts.as_dict()
         return Summary(
             documents=tuple(results),
             languages=tuple(langs),
