@@ -8,6 +8,8 @@
    also timed alone, so a slow part shows. Targets: >= 20,000 pairs/s for all checks together.
 2. ``mt check examples/release.nl.txt release.fr.txt`` (a French translation held below) in a fresh
    process, ``--runs`` times: the median wall time from process start to verdict. Target: < 0.5 s.
+3. ``mt --help`` and ``mt check --help`` in fresh processes, ``--runs`` times each, interleaved with
+   a bare ``python -c pass`` for scale: median start-up times. Target (issue 5): < 0.3 s.
 
 Figures vary by about 30% on shared machines: compare runs made in one sitting.
 """
@@ -169,6 +171,22 @@ def start_to_verdict(runs: int) -> tuple[list[float], int, str]:
         return times, result.returncode, result.stdout.strip().splitlines()[-1]
 
 
+def startup(runs: int) -> dict[str, list[float]]:
+    """Wall times of short commands in fresh processes, interleaved round by round."""
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "mt --help": [sys.executable, "-m", "mt", "--help"],
+        "mt check --help": [sys.executable, "-m", "mt", "check", "--help"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=True)
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pairs", type=int, default=100_000)
@@ -226,6 +244,9 @@ def main() -> None:
     median = statistics.median(times)
     print(f"start to verdict, mt check on the example release: median {median:.2f} s ", end="")
     print(f"over {options.runs} runs ({shown}); exit {code}; {verdict}")
+    for name, times in startup(options.runs).items():
+        target = "" if name.startswith("python") else " (target < 0.3 s)"
+        print(f"start-up, {name}: median {statistics.median(times):.2f} s{target}")
 
 
 if __name__ == "__main__":
