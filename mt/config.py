@@ -36,14 +36,16 @@ class Config:
 
 
 def find_config_file(start: Path | None = None) -> Path | None:
-    """The nearest ``.mt.toml``, or ``pyproject.toml`` with a ``[tool.mt]`` table, at or above ``start``."""
+    """The nearest ``.mt.toml``, or ``pyproject.toml`` with ``[tool.mt]``, at or above ``start``."""
     folder = (start or Path.cwd()).resolve()
     for candidate in (folder, *folder.parents):
         dot = candidate / ".mt.toml"
         if dot.is_file():
             return dot
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and "[tool.mt" in pyproject.read_text(encoding="utf-8", errors="replace"):
+        if pyproject.is_file() and "[tool.mt" in pyproject.read_text(
+            encoding="utf-8", errors="replace"
+        ):
             return pyproject
     return None
 
@@ -56,7 +58,9 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise ConfigError(f"cannot read the config file: {error.strerror}", Location(path)) from None
+        raise ConfigError(
+            f"cannot read the config file: {error.strerror}", Location(path)
+        ) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"not valid TOML: {error}", Location(path)) from None
     if path.name == "pyproject.toml":

@@ -1,7 +1,8 @@
-"""The library's exceptions: each names what is wrong, where (file and line) and, where it can, the fix.
+"""The library's exceptions: each names what is wrong, where (file and line) and, where it can,
+the fix.
 
-The CLI has one error boundary (``mt.cli``) that turns an :class:`MtError` into its message on stderr
-and its exit code; anything else is a bug and keeps its traceback.
+The CLI has one error boundary (``mt.cli``) that turns an :class:`MtError` into its message on
+stderr and its exit code; anything else is a bug and keeps its traceback.
 """
 
 from __future__ import annotations

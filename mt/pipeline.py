@@ -109,7 +109,7 @@ class DocumentResult:
 
 @dataclass(frozen=True)
 class Summary:
-    """A run's result: the files written, counts, timings and warnings, for people and ``--json``."""
+    """A run's result: files written, counts, timings and warnings, for people and ``--json``."""
 
     documents: tuple[DocumentResult, ...]
     languages: tuple[str, ...]
@@ -260,10 +260,10 @@ class Translator:
             max_new_tokens=self.options.max_new_tokens,
         )
 
-    # --- segments ----------------------------------------------------------------------------------
+    # --- segments -------------------------------------------------------------------------------
 
     def requirements(self, segment: str, lang: str, protected: Sequence[str] = ()) -> SegmentTerms:
-        """What the glossary (and the document's protected spans) ask of ``segment``'s translation."""
+        """What the glossary (and the document's protected spans) ask of the translation."""
         terms = (
             NO_TERMS if self.options.terms == "off" else self.glossary.requirements(segment, lang)
         )
@@ -405,7 +405,7 @@ class Translator:
     def _outcomes(
         self, result: DecodeResult, terms: SegmentTerms, lang: str
     ) -> tuple[TermOutcome, ...]:
-        """Check the translation itself: the report says what the output holds, not what was meant."""
+        """Check the translation itself: the report says what the output holds, not the intent."""
         if not terms:
             return ()
         from mt.matching import verify

@@ -1,16 +1,17 @@
 """Build small OPUS-MT-shaped Marian checkpoints with random weights, offline.
 
 The Hub cannot be reached from CI, so tests, benchmarks and demos build their models here: a real
-SentencePiece model is trained on a few thousand lines of text, a ``vocab.json`` is written the way
-OPUS-MT writes it (``</s>`` = 0, ``<unk>`` = 1, ..., ``<pad>`` last), and a ``MarianMTModel`` with the
-OPUS-MT configuration (swish, scaled and tied embeddings, 512 positions) is saved beside them. The
-folder then loads through ``mt.models`` exactly as ``Helsinki-NLP/opus-mt-nl-en`` would.
+SentencePiece model is trained on a few thousand lines of text, a ``vocab.json`` is written the
+way OPUS-MT writes it (``</s>`` = 0, ``<unk>`` = 1, ..., ``<pad>`` last), and a ``MarianMTModel``
+with the OPUS-MT configuration (swish, scaled and tied embeddings, 512 positions) is saved beside
+them. The folder then loads through ``mt.models`` exactly as ``Helsinki-NLP/opus-mt-nl-en`` would.
 
 Random weights are the point: the model has no reason to produce any glossary term, so a term that
 appears in its output was put there by the constrained search.
 
     >>> folder = build_tiny_marian(tmp_path / "nl-fr")                         # doctest: +SKIP
-    >>> folder = build_tiny_marian(tmp_path / "gmw", target_tokens=(">>deu<<", ">>eng<<"))  # doctest: +SKIP
+    >>> tokens = (">>deu<<", ">>eng<<")
+    >>> folder = build_tiny_marian(tmp_path / "gmw", target_tokens=tokens)     # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ the a an and of in on with for by against about to at from is are was has have M
 Deputy Prime Foreign Affairs International Coalition Against Daesh Iraq Syria North-East
 stabilisation support million euro Belgium Belgian government humanitarian aid fight F-16 F-16's
 <1> </1> <2/> <3> </3> https://diplomatie.belgium.be/nl
-""".split()
+""".split()  # noqa: SIM905 (a word list reads best as text)
 
 
 @dataclass(frozen=True)
@@ -81,10 +82,11 @@ def build_tiny_marian(
 ) -> Path:
     """Write a Marian checkpoint with random weights to ``folder`` and return the folder.
 
-    ``target_tokens`` (``">>deu<<"``, ...) make it a multilingual model whose tokenizer lists them in
-    ``supported_language_codes``. ``extra_lines`` are added to the SentencePiece training text.
-    When the requested vocabulary is larger than SentencePiece can learn from the text, the shared
-    vocabulary is padded with filler pieces, so that decoding costs what a real model's would.
+    ``target_tokens`` (``">>deu<<"``, ...) make it a multilingual model whose tokenizer lists
+    them in ``supported_language_codes``. ``extra_lines`` are added to the SentencePiece
+    training text. When the requested vocabulary is larger than SentencePiece can learn from the
+    text, the shared vocabulary is padded with filler pieces, so that decoding costs what a real
+    model's would.
     """
     import sentencepiece as spm
     import torch

@@ -1,4 +1,4 @@
-"""Shared fixtures: tiny Marian models built locally, and a guard that fails any test touching the network."""
+"""Shared fixtures: tiny Marian models built locally; a guard failing any test using the network."""
 
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Caches (ours and Hugging Face's) live in a fresh folder, never the developer's own."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
@@ -51,15 +53,19 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_multilingual_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A multilingual model folder with target tokens (like opus-mt-tc-big-gmw-gmw), random weights."""
+    """A multilingual model folder with target tokens (like opus-mt-tc-big-gmw-gmw)."""
     from mt.tinymodels import build_tiny_marian
 
     return build_tiny_marian(
-        tmp_path_factory.mktemp("models") / "tiny-gmw-gmw", target_tokens=MULTILINGUAL_TOKENS, seed=1
+        tmp_path_factory.mktemp("models") / "tiny-gmw-gmw",
+        target_tokens=MULTILINGUAL_TOKENS,
+        seed=1,
     )
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
     """Print the sentence splitter's boundary accuracy over the Dutch table (issue 2)."""
     line = config.stash.get(SEGMENTATION_ACCURACY, None)
     if line:

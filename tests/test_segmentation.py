@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import SEGMENTATION_ACCURACY
 
 from mt.segmentation import split_long, split_sentences
-from conftest import SEGMENTATION_ACCURACY
 
 TABLE = Path(__file__).parent / "data" / "segmentation_nl.txt"
 

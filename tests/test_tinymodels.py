@@ -1,4 +1,4 @@
-"""The tiny-model builder produces OPUS-MT-shaped folders that transformers loads as Marian models."""
+"""The tiny-model builder makes OPUS-MT-shaped folders that transformers loads as Marian models."""
 
 import json
 
@@ -7,7 +7,13 @@ from mt.tinymodels import build_tiny_marian
 
 def test_tiny_model_has_opus_mt_layout(tiny_model_dir):
     names = {path.name for path in tiny_model_dir.iterdir()}
-    assert {"source.spm", "target.spm", "vocab.json", "config.json", "generation_config.json"} <= names
+    assert {
+        "source.spm",
+        "target.spm",
+        "vocab.json",
+        "config.json",
+        "generation_config.json",
+    } <= names
     vocab = json.loads((tiny_model_dir / "vocab.json").read_text(encoding="utf-8"))
     assert vocab["</s>"] == 0 and vocab["<unk>"] == 1
     assert vocab["<pad>"] == max(vocab.values())

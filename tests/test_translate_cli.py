@@ -1,4 +1,5 @@
-"""``mt translate`` end to end on tiny local models: structure kept, cache reused, bad input refused."""
+"""``mt translate`` end to end on tiny local models: structure kept, cache reused, bad input
+refused."""
 
 from __future__ import annotations
 
