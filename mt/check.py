@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from mt.alignment import SOURCE_LANG, align_units
 from mt.errors import ConfigError, InputError, Location
+from mt.matching import verify
 from mt.numbers import NumberIssue, compare_numbers
 from mt.terms import SegmentTerms
 
@@ -329,8 +330,6 @@ _LANG_NAMES = {"fr": "French", "de": "German", "en": "English", "nl": "Dutch"}
 
 
 def _check_terms(target: str, terms: SegmentTerms, lang: str, add: Any) -> None:
-    from mt.matching import verify
-
     verification = verify(target, terms, lang, inflections=True)
     for required in verification.missing:
         wanted = " or ".join(f'"{alternative}"' for alternative in required.alternatives)

@@ -315,6 +315,7 @@ _FRENCH_ELISION = {
 _PIECE = re.compile(r"(\s+)|(\w+)|(.)", re.DOTALL)
 _CHAR_CLASSES = {"'": "['’]", "’": "['’]", "-": "[-‐‑]"}
 _WORD = re.compile(r"\w+")
+_KEY = re.compile(r"(\w{1,3})\w*")  # a word's first three letters
 
 # How a term is sought: as written ("exact", the enforcement guarantee), with the target language's
 # endings on each word ("inflect", for ``mt check``), or as a copied name that may take a plural or
@@ -405,14 +406,13 @@ class _Target:
 
     @property
     def words(self) -> tuple[list[str], list[str], frozenset[str]]:
-        """The words, each word's lemma key (see :func:`_prefix_key`), and every key's prefixes."""
+        """The words, each word's lemma key (see :func:`_prefix_key`), and the set of keys."""
         if self._words is None:
             words = _WORD.findall(self.text)
-            keys = [key[:3] for key in _WORD.findall(_strip_accents(self.folded))]
+            keys = _KEY.findall(_strip_accents(self.folded))
             if len(keys) != len(words):  # folding made or joined a word: key each word alone
                 keys = [_prefix_key(word) for word in words]
-            prefixes = frozenset(key[:size] for key in keys for size in (1, 2, 3))
-            self._words = (words, keys, prefixes)
+            self._words = (words, keys, frozenset(keys))
         return self._words
 
     def occurs(self, term: str, ignore_case: bool) -> bool:
@@ -564,9 +564,12 @@ def _lemmas_contain(
     if not wanted_words:
         return False
     wanted_keys = [_prefix_key(word) for word in wanted_words]
-    words, keys, prefixes = target.words
-    if not all(key in prefixes for key in wanted_keys):
-        return False
+    words, keys, key_set = target.words
+    for wanted_key in wanted_keys:
+        if wanted_key not in key_set and (
+            len(wanted_key) == 3 or not any(key.startswith(wanted_key) for key in keys)
+        ):
+            return False
     wanted: list[frozenset[str] | None] = [None] * len(wanted_words)  # lemmas, looked up on need
     check_case = case is not CasePolicy.IGNORE
     for index in range(len(words) - len(wanted_words) + 1):
