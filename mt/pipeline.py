@@ -452,18 +452,98 @@ class Translator:
         All inputs are read and every output location checked before any model loads, so a
         mistake costs nothing. ``out_dir`` "-" writes the one translation to :attr:`Summary.stdout`.
         """
-        from mt.documents import find_documents, output_path, read_document
+        from mt.documents import write_atomic
         from mt.models import check_langs
 
         started = time.perf_counter()
         langs = check_langs(langs)
         if not langs:
             raise InputError("no target language given: use --to, e.g. --to fr,de,en")
+        documents, to_stdout = self._read_inputs(inputs, langs, out_dir, format, encoding)
+        targets = _plan_outputs(documents, langs, None if to_stdout else out_dir, to_stdout)
+        self.specs(langs)
+        if self.options.terms != "off":
+            _ = self.glossary  # a broken glossary fails before any model loads
+        for doc in documents:
+            if not doc.units:
+                self.warnings.append(f"{doc.source}: empty document, written empty")
+
+        # Split every unit into sentences once; the same split serves every language.
+        sentences = [[self._sentences(unit.text) for unit in doc.units] for doc in documents]
+        results: list[DocumentResult] = []
+        rendered: list[tuple[Path | None, str]] = []
+        batches: list[SegmentBatchResult] = []
+        for lang in langs:
+            batch = self._translate_units(documents, sentences, lang)
+            batches.append(batch)
+            position = 0
+            for index, (doc, doc_sentences) in enumerate(zip(documents, sentences, strict=True)):
+                unit_texts: list[str] = []
+                outcomes: list[TermOutcome] = []
+                first = position
+                for unit_sentences in doc_sentences:
+                    last = position + len(unit_sentences)
+                    unit_texts.append(" ".join(batch.translations[position:last]))
+                    outcomes.extend(o for segment in batch.outcomes[position:last] for o in segment)
+                    position = last
+                target = targets[index, lang]
+                rendered.append((target, doc.render(unit_texts)))
+                result = DocumentResult(
+                    doc.source,
+                    lang,
+                    str(target) if target is not None else "-",
+                    units=len(doc.units),
+                    segments=position - first,
+                    cache_hits=sum(batch.cached[first:position]),
+                    outcomes=tuple(outcomes),
+                )
+                results.append(result)
+                self.warnings.extend(_unmet_warnings(result))
+
+        # Only now, with every translation done, does anything get written.
+        write_started = time.perf_counter()
+        stdout = None
+        for target, text in rendered:
+            if target is None:
+                stdout = text
+            else:
+                write_atomic(target, text)
+        translate_seconds = sum(batch.seconds for batch in batches)
+        return Summary(
+            documents=tuple(results),
+            languages=tuple(langs),
+            models={lang: self._backends[lang].model_id for lang in self._backends},
+            backend={lang: self._backends[lang].name for lang in self._backends},
+            segments=sum(doc.segments for doc in results),
+            cache_hits=sum(batch.cache_hits for batch in batches),
+            translated=sum(batch.translated for batch in batches),
+            fast_path=self._fast_path_counts(),
+            timings={
+                "load_s": self.load_seconds,
+                "translate_s": max(0.0, translate_seconds - self.load_seconds),
+                "write_s": time.perf_counter() - write_started,
+                "total_s": time.perf_counter() - started,
+            },
+            warnings=tuple(dict.fromkeys(self.warnings)),
+            stdout=stdout,
+        )
+
+    def _read_inputs(
+        self,
+        inputs: Sequence[Path | str],
+        langs: Sequence[str],
+        out_dir: Path | str | None,
+        format: str | None,
+        encoding: str,
+    ) -> tuple[list[Document], bool]:
+        """Every input document, and whether the one translation goes to standard output."""
+        from mt.documents import find_documents, read_document
+
         to_stdout = out_dir is not None and str(out_dir) == "-"
-        paths = [Path(p) for p in inputs if str(p) != "-"]
         documents: list[Document] = []
-        if any(str(p) == "-" for p in inputs):
+        if any(str(path) == "-" for path in inputs):
             documents.append(read_document("-", format, encoding))
+        paths = [Path(path) for path in inputs if str(path) != "-"]
         documents += [read_document(path, format, encoding) for path in find_documents(paths)]
         if to_stdout and len(documents) * len(langs) != 1:
             raise InputError("--out - writes one translation: give one input and one language")
@@ -474,120 +554,31 @@ class Translator:
                     "and no --out (or --out -)"
                 )
             to_stdout = True
-        targets: dict[tuple[int, str], Path | None] = {}
-        for index, doc in enumerate(documents):
-            for lang in langs:
-                if to_stdout:
-                    targets[index, lang] = None
-                    continue
-                target = output_path(Path(doc.source), lang, Path(out_dir) if out_dir else None)
-                if target.resolve() == Path(doc.source).resolve():
-                    raise InputError(
-                        f"{doc.source}: the {lang} translation would overwrite its own input; "
-                        "rename the input (e.g. release.nl.txt) or use --out"
-                    )
-                targets[index, lang] = target
-        if out_dir is not None and not to_stdout:
-            _check_writable(Path(out_dir))
-        self.specs(langs)
-        if self.options.terms != "off":
-            _ = self.glossary  # a broken glossary fails before any model loads
+        return documents, to_stdout
 
-        for doc in documents:
-            if not doc.units:
-                self.warnings.append(f"{doc.source}: empty document, written empty")
+    def _translate_units(
+        self, documents: Sequence[Document], sentences: Sequence[Sequence[Sequence[str]]], lang: str
+    ) -> SegmentBatchResult:
+        """All sentences of all documents into ``lang``, in one pooled call."""
+        flat: list[str] = []
+        flat_terms: list[SegmentTerms] = []
+        for doc, doc_sentences in zip(documents, sentences, strict=True):
+            for unit, unit_sentences in zip(doc.units, doc_sentences, strict=True):
+                for sentence in unit_sentences:
+                    flat.append(sentence)
+                    flat_terms.append(self.requirements(sentence, lang, unit.protected))
+        if not flat:
+            return SegmentBatchResult((), (), (), translated=0, split_long=0, seconds=0.0)
+        return self.translate_segments(flat, lang, flat_terms)
 
-        # Split every unit into sentences once; the same split serves every language.
-        sentences = [[self._sentences(unit.text) for unit in doc.units] for doc in documents]
-        results: list[DocumentResult] = []
-        rendered: list[tuple[Path | None, str]] = []
-        hits = translated = 0
-        translate_seconds = 0.0
-        for lang in langs:
-            flat: list[str] = []
-            flat_terms: list[SegmentTerms] = []
-            for doc, doc_sentences in zip(documents, sentences, strict=True):
-                for unit, unit_sentences in zip(doc.units, doc_sentences, strict=True):
-                    for sentence in unit_sentences:
-                        flat.append(sentence)
-                        flat_terms.append(self.requirements(sentence, lang, unit.protected))
-            batch = (
-                self.translate_segments(flat, lang, flat_terms)
-                if flat
-                else SegmentBatchResult((), (), (), 0, 0, 0.0)
-            )
-            hits += batch.cache_hits
-            translated += batch.translated
-            translate_seconds += batch.seconds
-            position = 0
-            for index, (doc, doc_sentences) in enumerate(zip(documents, sentences, strict=True)):
-                unit_texts = []
-                outcomes: list[TermOutcome] = []
-                first = position
-                for unit_sentences in doc_sentences:
-                    count = len(unit_sentences)
-                    unit_texts.append(" ".join(batch.translations[position : position + count]))
-                    for segment_outcomes in batch.outcomes[position : position + count]:
-                        outcomes.extend(segment_outcomes)
-                    position += count
-                target = targets[index, lang]
-                rendered.append((target, doc.render(unit_texts)))
-                doc_hits = sum(batch.cached[first:position])
-                results.append(
-                    DocumentResult(
-                        doc.source,
-                        lang,
-                        str(target) if target is not None else "-",
-                        len(doc.units),
-                        position - first,
-                        doc_hits,
-                        tuple(outcomes),
-                    )
-                )
-                for outcome in outcomes:
-                    if outcome.status == "applied":
-                        continue
-                    if outcome.entry_id.startswith(_KEEP):
-                        what = f"inline markup {outcome.source_text!r} was not kept"
-                    else:
-                        what = f"glossary entry {outcome.entry_id!r} ({outcome.source_text!r})"
-                        what += f" {outcome.status}"
-                    self.warnings.append(f"{doc.source} [{lang}]: {what}: {outcome.detail}")
-
-        write_started = time.perf_counter()
-        stdout = None
-        from mt.documents import write_atomic
-
-        for target, text in rendered:
-            if target is None:
-                stdout = text
-            else:
-                write_atomic(target, text)
-        fast_path = {}
+    def _fast_path_counts(self) -> dict[str, dict[str, int]]:
+        """Per language, segments kept from CTranslate2 and segments re-decoded with terms."""
+        counts = {}
         for lang, backend in self._backends.items():
             last_leg = getattr(backend, "second", backend)  # a pivot route's fast path is its 2nd
             if hasattr(last_leg, "counts"):
-                fast_path[lang] = last_leg.counts.as_dict()
-        return Summary(
-            documents=tuple(results),
-            languages=tuple(langs),
-            models={
-                lang: self._backends[lang].model_id for lang in langs if lang in self._backends
-            },
-            backend={lang: self._backends[lang].name for lang in langs if lang in self._backends},
-            segments=sum(doc.segments for doc in results),
-            cache_hits=hits,
-            translated=translated,
-            fast_path=fast_path,
-            timings={
-                "load_s": self.load_seconds,
-                "translate_s": max(0.0, translate_seconds - self.load_seconds),
-                "write_s": time.perf_counter() - write_started,
-                "total_s": time.perf_counter() - started,
-            },
-            warnings=tuple(dict.fromkeys(self.warnings)),
-            stdout=stdout,
-        )
+                counts[lang] = last_leg.counts.as_dict()
+        return counts
 
     @staticmethod
     def _sentences(text: str) -> list[str]:
@@ -602,6 +593,42 @@ _KEEP = "keep:"
 
 # Marian models read 512 positions; keep room for the target token and </s>.
 _MAX_SOURCE_TOKENS = 500
+
+
+def _plan_outputs(
+    documents: Sequence[Document], langs: Sequence[str], out_dir: Path | str | None, to_stdout: bool
+) -> dict[tuple[int, str], Path | None]:
+    """Where each (document, language) goes (None: standard output); refuses to overwrite inputs."""
+    from mt.documents import output_path
+
+    targets: dict[tuple[int, str], Path | None] = {}
+    for index, doc in enumerate(documents):
+        for lang in langs:
+            if to_stdout:
+                targets[index, lang] = None
+                continue
+            target = output_path(Path(doc.source), lang, Path(out_dir) if out_dir else None)
+            if target.resolve() == Path(doc.source).resolve():
+                raise InputError(
+                    f"{doc.source}: the {lang} translation would overwrite its own input; "
+                    "rename the input (e.g. release.nl.txt) or use --out"
+                )
+            targets[index, lang] = target
+    if out_dir is not None and not to_stdout:
+        _check_writable(Path(out_dir))
+    return targets
+
+
+def _unmet_warnings(result: DocumentResult) -> list[str]:
+    """One line for each term or markup placeholder that the translation does not hold."""
+    lines = []
+    for outcome in result.terms_unmet:
+        if outcome.entry_id.startswith(_KEEP):
+            what = f"inline markup {outcome.source_text!r} was not kept"
+        else:
+            what = f"glossary entry {outcome.entry_id!r} ({outcome.source_text!r}) {outcome.status}"
+        lines.append(f"{result.source} [{result.lang}]: {what}: {outcome.detail}")
+    return lines
 
 
 def _check_writable(folder: Path) -> None:
