@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from mt.bench import TERMS_MODES, load_systems_file, parse_system, run_bench
+from mt.cli.options import glossary_option
 from mt.errors import InputError
 
 
@@ -52,13 +53,7 @@ from mt.errors import InputError
     show_default=True,
     help="Folder for results.json/.tsv/.md and quality_vs_speed.png.",
 )
-@click.option(
-    "--glossary",
-    "glossaries",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Glossary for terminology accuracy (default: each system's, else glossaries/).",
-)
+@glossary_option("Glossary for terminology accuracy (default: each system's, else glossaries/).")
 @click.option(
     "--cache",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from mt.cli.options import glossary_option
+
 if TYPE_CHECKING:
     from mt.check import CheckConfig
 
@@ -38,13 +40,7 @@ Config: [check] in .mt.toml, or [tool.mt.check] in pyproject.toml.
 @click.option(
     "--lang", help="Language of the translations when their names do not say (release.fr.txt)."
 )
-@click.option(
-    "--glossary",
-    "glossaries",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Glossary file or folder; repeatable. Default: glossaries/.",
-)
+@glossary_option("Glossary file or folder; repeatable. Default: glossaries/.")
 @click.option("--no-glossary", is_flag=True, help="Skip the terminology check's glossary.")
 @click.option(
     "--format",

@@ -1,12 +1,24 @@
-"""Helpers the commands share: list options and the progress bar on stderr."""
+"""What the commands share: option decorators, list options, the progress bar on stderr."""
 
 from __future__ import annotations
 
 import contextlib
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import click
+
+
+def glossary_option(help: str) -> Callable[[Callable[..., object]], Callable[..., object]]:
+    """``--glossary PATH`` (repeatable, a file or a folder) into the ``glossaries`` parameter."""
+    return click.option(
+        "--glossary",
+        "glossaries",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help=help,
+    )
 
 
 def split_list(value: str) -> list[str]:

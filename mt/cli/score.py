@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from mt.cli.options import glossary_option
 from mt.errors import InputError
 from mt.score import (
     METRIC_NAMES,
@@ -56,13 +57,7 @@ from mt.score import (
 @click.option(
     "--paired-n", default=0, help="Resamples (bs, default 1000) or trials (ar, default 10000)."
 )
-@click.option(
-    "--glossary",
-    "glossaries",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Glossary file or folder, for terminology accuracy (needs --source).",
-)
+@glossary_option("Glossary file or folder, for terminology accuracy (needs --source).")
 @click.option("--source", type=click.Path(path_type=Path), help="The Dutch source, aligned.")
 @click.option("--lang", help="Target language (fr, de, en); default: from the file name.")
 @click.option(

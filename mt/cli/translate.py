@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from mt.cli.options import progress_reporter, split_list
+from mt.cli.options import glossary_option, progress_reporter, split_list
 from mt.pipeline import TERM_MODES, Summary, TranslateOptions, Translator
 
 
@@ -50,13 +50,7 @@ from mt.pipeline import TERM_MODES, Summary, TranslateOptions, Translator
     help="Input format (default: from the file extension).",
 )
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the inputs.")
-@click.option(
-    "--glossary",
-    "glossaries",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Glossary file or folder (repeatable; default: the shipped glossaries/).",
-)
+@glossary_option("Glossary file or folder (repeatable; default: the shipped glossaries/).")
 @click.option(
     "--terms",
     type=click.Choice(TERM_MODES),
