@@ -19,6 +19,7 @@ is read from ``[check]`` in ``.mt.toml`` (``[tool.mt.check]`` in pyproject.toml)
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -220,12 +221,33 @@ _TARGET_ONLY = {
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+def _letter_words(text: str) -> list[str]:
+    """``_WORD.findall(text)``, faster: ``str.split`` cuts the text at whitespace (never a letter),
+    and only a piece that is not one word once its edges (ASCII punctuation, digits) are stripped
+    goes through the regex."""
+    words: list[str] = []
+    add, extend, find = words.append, words.extend, _WORD.findall
+    for piece in text.split():
+        if piece.isalpha():  # str.isalpha letters are [^\W\d_] characters
+            add(piece)
+            continue
+        core = piece.strip(_EDGES)
+        if core.isalpha():
+            add(core)
+        elif core:
+            extend(find(core))
+    return words
+
+
+_EDGES = string.punctuation + string.digits  # no letter among them
+
+
 def looks_dutch(text: str, lang: str) -> bool:
     """Whether ``text``, meant to be in ``lang``, reads as Dutch: its function words are Dutch ones.
 
     Only words that are Dutch and not ``lang`` count ("de" is French too; "in" is everyone's).
     """
-    words = _WORD.findall(text.lower())
+    words = _letter_words(text.lower())
     if len(words) < 5:
         return False
     dutch_only = _DUTCH_ONLY.get(lang, _DUTCH_ONLY["en"])
