@@ -86,19 +86,18 @@ def _tokens_of(text: str) -> list[str]:
     return tokens
 
 
-def _offsets_of(text: str, tokens: list[str]) -> list[int]:
-    """Where each token of ``text`` starts and ends, flat: ``[start0, end0, start1, end1, ...]``.
+def _extend_offsets(text: str, tokens: list[str], offsets: list[int], last: int) -> None:
+    """Extend ``offsets``, where tokens of ``text`` start and end (``[start0, end0, start1, ...]``),
+    through token ``last``: only as far as a match needs them.
 
     Only whitespace stands between tokens, so each token is the next occurrence of its text."""
-    offsets: list[int] = []
     add, find = offsets.append, text.find
-    end = 0
-    for token in tokens:
+    end = offsets[-1] if offsets else 0
+    for token in tokens[len(offsets) // 2 : last + 1]:
         start = find(token, end)
         end = start + len(token)
         add(start)
         add(end)
-    return offsets
 
 
 def at_sentence_start(text: str, position: int) -> bool:
@@ -236,7 +235,8 @@ class SourceMatcher:
         else:
             candidates = [i for i, token in enumerate(tokens) if token in firsts]
         hits: list[tuple[_Form, int, int, str, str]] = []
-        offsets: list[int] | None = None  # offsets[2 * i] is where token i starts
+        # offsets[2 * i] is where token i starts, offsets[2 * i + 1] where it ends
+        offsets: list[int] = [] if pieces is None else list(accumulate(map(len, pieces)))
         count = len(tokens)
         free = 0  # tokens before this one belong to a match already
         for index in candidates:
@@ -254,11 +254,8 @@ class SourceMatcher:
                 node = node.get(tokens[cursor]) if cursor < count else None
             if not ends:
                 continue
-            if offsets is None:
-                if pieces is None:
-                    offsets = _offsets_of(folded, tokens)
-                else:
-                    offsets = list(accumulate(map(len, pieces)))
+            if len(offsets) <= 2 * ends[-1][0] + 1:
+                _extend_offsets(folded, tokens, offsets, ends[-1][0])
             hit = self._accept(text, offsets, index, ends)
             if hit is not None:
                 hits.append(hit[0])
