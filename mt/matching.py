@@ -397,7 +397,9 @@ _TURKISH_I = str.maketrans({"İ": "i", "ı": "i"})
 
 
 def _fold(text: str) -> str:
-    return text.translate(_TURKISH_I).casefold()
+    if "İ" in text or "ı" in text:  # rare; str.translate costs a dict lookup per character
+        text = text.translate(_TURKISH_I)
+    return text.casefold()
 
 
 @lru_cache(maxsize=65536)
