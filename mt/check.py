@@ -408,10 +408,16 @@ def check_segments(
     config = config or CheckConfig()
     use_terms = glossary is not None and "terminology" in config.enabled
     findings: list[Finding] = []
+    # Releases repeat boilerplate (datelines, "Type nieuws: Persbericht", headings): a source seen
+    # before asks the same of its translation, so the glossary is asked once per distinct text.
+    asked: dict[str, SegmentTerms] = {}
     for pair in pairs:
         terms = None
-        if use_terms and pair.source and pair.target:
-            terms = glossary.requirements(pair.source, lang)  # type: ignore[union-attr]
+        source = pair.source
+        if use_terms and source and pair.target:
+            terms = asked.get(source)
+            if terms is None:
+                terms = asked[source] = glossary.requirements(source, lang)  # type: ignore[union-attr]
         findings.extend(check_segment(pair, lang, terms, config))
     return findings
 
