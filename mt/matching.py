@@ -430,12 +430,13 @@ class _Target:
     """
 
     # Plain lazy attributes: functools.cached_property takes a lock on every first use (3.11).
-    __slots__ = ("text", "_lowered", "_folded", "_words")
+    __slots__ = ("text", "_lowered", "_folded", "_plain", "_words")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._lowered: str | None = None  # "" when lower-casing changes the length ("İ")
         self._folded: str | None = None
+        self._plain: str | None = None
         self._words: tuple[list[str], list[str], frozenset[str]] | None = None
 
     @property
@@ -445,11 +446,18 @@ class _Target:
         return self._folded
 
     @property
+    def plain(self) -> str:
+        """The folded text without accents, which the words' lemma keys are cut from."""
+        if self._plain is None:
+            self._plain = _strip_accents(self.folded)
+        return self._plain
+
+    @property
     def words(self) -> tuple[list[str], list[str], frozenset[str]]:
         """The words, each word's lemma key (see :func:`_prefix_key`), and the set of keys."""
         if self._words is None:
             words = _WORD.findall(self.text)
-            keys = _KEY.findall(_strip_accents(self.folded))
+            keys = _KEY.findall(self.plain)
             if len(keys) != len(words):  # folding made or joined a word: key each word alone
                 keys = [_prefix_key(word) for word in words]
             self._words = (words, keys, frozenset(keys))
@@ -604,6 +612,11 @@ def _lemmas_contain(
     if not wanted_words:
         return False
     wanted_keys = [_prefix_key(word) for word in wanted_words]
+    # A word's key starts a word of the plain text, so it stands in that text: one substring scan
+    # per key rejects most terms before the text is cut into words (two regex passes).
+    plain = target.plain
+    if not all(key in plain for key in wanted_keys):
+        return False
     words, keys, key_set = target.words
     for wanted_key in wanted_keys:
         if wanted_key not in key_set and (
