@@ -32,7 +32,6 @@ import json
 import os
 import platform
 import time
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,6 +39,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from mt.config import read_toml
 from mt.errors import ConfigError, InputError, Location, MtError
 
 TERMS_MODES = ("enforce", "check", "off")
@@ -111,14 +111,7 @@ def parse_system(text: str) -> SystemSpec:
 
 def load_systems_file(path: Path) -> list[SystemSpec]:
     """The ``[[system]]`` tables of a TOML file."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError(
-            f"cannot read the systems file: {error.strerror}", Location(path)
-        ) from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"not valid TOML: {error}", Location(path)) from None
+    data = read_toml(path, "systems file")
     tables = data.get("system")
     if not isinstance(tables, list) or not tables:
         raise ConfigError("no [[system]] tables", Location(path))

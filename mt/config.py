@@ -55,14 +55,17 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
     path = path or find_config_file(start)
     if path is None:
         return Config()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError(
-            f"cannot read the config file: {error.strerror}", Location(path)
-        ) from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"not valid TOML: {error}", Location(path)) from None
+    data = read_toml(path, "config file")
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("mt", {})
     return Config(tables=data, path=path)
+
+
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """The TOML file ``path`` (a ``what``, for messages); unreadable or invalid -> ConfigError."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"cannot read the {what}: {error.strerror}", Location(path)) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"not valid TOML: {error}", Location(path)) from None
