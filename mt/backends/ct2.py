@@ -126,6 +126,11 @@ def convert_model(
     # A sibling temp folder, so the final rename stays on one file system and is atomic.
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
+        from transformers.utils import logging as transformers_logging
+
+        # The converter loads the model through transformers, whose per-load bar would interrupt
+        # mt's own progress bar on stderr.
+        transformers_logging.disable_progress_bar()
         converter = ctranslate2.converters.TransformersConverter(
             str(folder), copy_files=[name for name in _COPIED_FILES if (folder / name).is_file()]
         )
