@@ -1,0 +1,259 @@
+"""Markdown parsing: block structure (headings, lists, quotes, tables, fences, HTML blocks) into
+units, and inline markup (links, emphasis, code, autolinks) into placeholders."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mt.documents.model import _Builder, _Markup, _Numbers, _split_ending
+
+_MD_QUOTE = re.compile(r"(?:[ ]{0,3}>[ ]?)+")
+_MD_FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
+_MD_HEADING = re.compile(
+    r"(?P<prefix>[ ]{0,3}#{1,6}[ \t]+)(?P<content>.*?)(?P<end>(?:[ \t]+#+)?[ \t]*)"
+)
+_MD_SETEXT = re.compile(r"[ ]{0,3}(?:=+|-+)[ \t]*")
+_MD_BREAK = re.compile(r"[ ]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*")
+_MD_ITEM = re.compile(
+    r"(?P<prefix>[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+\[[ xX]\])?[ \t]+)(?P<content>.*)"
+)
+_MD_TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
+_MD_REFERENCE = re.compile(r"[ ]{0,3}\[[^\]]+\]:\s*\S+.*")
+_MD_HTML_BLOCK = re.compile(r"[ ]{0,3}</?[A-Za-z][A-Za-z0-9-]*(?:\s|/?>|$)")
+_MD_TOKEN = re.compile(
+    r"\\.|`+|<(?:https?://|mailto:)[^>\s]+>|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"
+    r"|!?\[|\*\*|__|~~|\*|_"
+)
+
+
+@dataclass
+class _MdLine:
+    prefix: str  # quote markers, indentation, heading or list marker
+    content: str
+    end: str  # trailing whitespace (a hard break) and the line ending
+    number: int
+
+
+def _parse_markdown(text: str, builder: _Builder) -> None:
+    """Line by line: blocks (headings, items, paragraphs, quotes, table cells) become units; fences,
+    HTML blocks, rules and link definitions are kept as they are."""
+    block: list[_MdLine] = []
+    kind = ""
+    fence = ""
+
+    def flush() -> None:
+        nonlocal block
+        if block:
+            _markdown_unit(block, kind, builder)
+        block = []
+
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        body, ending = _split_ending(line)
+        if fence:
+            builder.template.append(line)
+            if body.strip().startswith(fence):
+                fence = ""
+            continue
+        quote_match = _MD_QUOTE.match(body)
+        quote = quote_match.group() if quote_match else ""
+        rest = body[len(quote) :]
+        stripped = rest.strip()
+        fence_match = _MD_FENCE.match(rest)
+        item = _MD_ITEM.fullmatch(rest)
+        heading = _MD_HEADING.fullmatch(rest)
+        if block and kind in ("paragraph", "quote") and _MD_SETEXT.fullmatch(rest) and stripped:
+            kind = "heading"  # the line under a paragraph makes it a heading
+            flush()
+            builder.template.append(line)
+        elif (
+            not stripped
+            or fence_match
+            or _MD_BREAK.fullmatch(rest)
+            or _MD_REFERENCE.fullmatch(rest)
+            or _MD_HTML_BLOCK.match(rest)
+            or (_MD_TABLE_RULE.fullmatch(rest) and "-" in rest)
+        ):
+            flush()
+            builder.template.append(line)
+            if fence_match:
+                fence = fence_match.group(1)[0] * 3
+        elif heading:
+            flush()
+            kind = "heading"
+            block = [
+                _MdLine(
+                    quote + heading["prefix"], heading["content"], heading["end"] + ending, number
+                )
+            ]
+            flush()
+        elif item:
+            flush()
+            kind = "item"
+            content = item["content"].rstrip()
+            block = [
+                _MdLine(
+                    quote + item["prefix"],
+                    content,
+                    item["content"][len(content) :] + ending,
+                    number,
+                )
+            ]
+        elif stripped.startswith("|"):
+            flush()
+            _markdown_row(quote + rest, ending, number, builder)
+        elif not block and (rest.startswith("    ") or rest.startswith("\t")) and kind != "item":
+            builder.template.append(line)  # an indented code block
+        else:
+            lead = rest[: len(rest) - len(rest.lstrip())]
+            content = rest.strip()
+            trailing = rest[len(lead) + len(content) :]
+            if not block:
+                kind = "quote" if quote else "paragraph"
+            block.append(_MdLine(quote + lead, content, trailing + ending, number))
+    flush()
+
+
+def _markdown_row(body: str, ending: str, number: int, builder: _Builder) -> None:
+    """A table row: each cell is a unit; the pipes and padding stay."""
+    for piece in re.split(r"((?<!\\)\|)", body):
+        if piece == "|" or not piece.strip():
+            builder.template.append(piece)
+            continue
+        lead = piece[: len(piece) - len(piece.lstrip())]
+        content = piece.strip()
+        builder.template.append(lead)
+        unit_text, markups = _markdown_inline(content, _Numbers())
+        builder.template.extend(builder.unit(unit_text, number, "cell", [content], markups))
+        builder.template.append(piece[len(lead) + len(content) :])
+    builder.template.append(ending)
+
+
+def _markdown_unit(block: list[_MdLine], kind: str, builder: _Builder) -> None:
+    joined = " ".join(line.content for line in block)
+    unit_text, markups = _markdown_inline(joined, _Numbers())
+    breaks = [
+        line.end + following.prefix for line, following in zip(block, block[1:], strict=False)
+    ]
+    original = block[0].content + "".join(
+        b + line.content for b, line in zip(breaks, block[1:], strict=True)
+    )
+    builder.template.append(block[0].prefix)
+    builder.template.extend(
+        builder.unit(
+            unit_text,
+            block[0].number,
+            kind,
+            [original],
+            markups,
+            breaks=breaks if len(block) > 1 else (),
+            widths=[len(line.content) for line in block] if len(block) > 1 else (),
+        )
+    )
+    builder.template.append(block[-1].end)
+
+
+def _markdown_inline(text: str, numbers: _Numbers) -> tuple[str, list[_Markup]]:
+    """Replace inline markup by placeholders; link text and emphasis stay translatable."""
+    out: list[str] = []
+    markups: list[_Markup] = []
+    position = 0
+    while (match := _MD_TOKEN.search(text, position)) is not None:
+        out.append(text[position : match.start()])
+        found = _markdown_construct(text, match, numbers)
+        if found is None:  # not markup after all: an escape, or a lone "*", "[" or "`"
+            out.append(match.group())
+            position = match.end()
+            continue
+        end, piece, items = found
+        out.append(piece)
+        markups.extend(items)
+        position = end
+    out.append(text[position:])
+    return "".join(out), markups
+
+
+def _markdown_construct(
+    text: str, match: re.Match[str], numbers: _Numbers
+) -> tuple[int, str, list[_Markup]] | None:
+    token, start, after = match.group(), match.start(), match.end()
+    if token.startswith("\\"):
+        return None
+    if token.startswith("`"):
+        close = re.compile(rf"(?<!`){token}(?!`)").search(text, after)
+        if close is None:
+            return None
+        placeholder, markup = numbers.atom([text[start : close.end()]])
+        return close.end(), placeholder, [markup]
+    if token.startswith("<"):
+        placeholder, markup = numbers.atom([token])
+        return after, placeholder, [markup]
+    if token.endswith("["):
+        return _markdown_link(text, start, after, numbers)
+    return _markdown_emphasis(text, token, start, after, numbers)
+
+
+def _markdown_link(
+    text: str, start: int, after: int, numbers: _Numbers
+) -> tuple[int, str, list[_Markup]] | None:
+    label_end = _matching(text, after - 1, "[", "]")
+    if label_end is None or label_end + 1 >= len(text) or text[label_end + 1] not in "([":
+        return None  # "[text]" alone: a shortcut reference or plain brackets, left as text
+    opening = text[label_end + 1]
+    end = _matching(text, label_end + 1, opening, ")" if opening == "(" else "]")
+    if end is None:
+        return None
+    opener, closer = text[start:after], text[label_end : end + 1]
+    destination = text[label_end + 2 : end].split()
+    target = destination[0].strip("<>") if destination else ""
+    label = text[after:label_end]
+    if not label.strip():
+        placeholder, markup = numbers.atom([text[start : end + 1]])
+        return end + 1, placeholder, [markup]
+    image = opener == "!["
+    fallback = [f" {opener}{'' if image else target}]({target})"] if opening == "(" else []
+    open_, close, items = numbers.pair([opener], [closer], fallback)
+    inner, inner_items = _markdown_inline(label, numbers)
+    return end + 1, f"{open_}{inner}{close}", items[:1] + inner_items + items[1:]
+
+
+def _matching(text: str, start: int, opening: str, closing: str) -> int | None:
+    """The offset of the bracket that closes the one at ``start``."""
+    depth = 0
+    position = start
+    while position < len(text):
+        char = text[position]
+        if char == "\\":
+            position += 2
+            continue
+        if char == opening:
+            depth += 1
+        elif char == closing:
+            depth -= 1
+            if depth == 0:
+                return position
+        position += 1
+    return None
+
+
+def _markdown_emphasis(
+    text: str, token: str, start: int, after: int, numbers: _Numbers
+) -> tuple[int, str, list[_Markup]] | None:
+    if after >= len(text) or text[after].isspace():
+        return None
+    underscore = token[0] == "_"
+    if underscore and start > 0 and text[start - 1].isalnum():
+        return None  # snake_case and the like: not emphasis
+    escaped = re.escape(token)
+    closer = rf"(?<=\S)(?<!\\){escaped}"
+    closer += r"(?!\w)" if underscore else ""
+    closer += r"(?!\*)" if token == "*" else ""
+    close = re.compile(closer).search(text, after + 1 if token == "*" else after)
+    if close is None:
+        return None
+    open_, close_placeholder, items = numbers.pair([token], [token])
+    inner, inner_items = _markdown_inline(text[after : close.start()], numbers)
+    return close.end(), f"{open_}{inner}{close_placeholder}", items[:1] + inner_items + items[1:]
+
+
+# --- HTML ----------------------------------------------------------------------------------------
