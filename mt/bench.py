@@ -469,9 +469,12 @@ def markdown_table(rows: Sequence[dict[str, Any]], env: dict[str, Any]) -> str:
         ]  # fmt: skip
         lines.append("| " + " | ".join(cells) + " |")
     hardware, versions = env["hardware"], env["versions"]
+    if any(row["cache_hits"] for row in rows):
+        lines += [
+            "",
+            "† some segments came from the translation cache: speed is not decoding speed.",
+        ]
     lines += [
-        "",
-        "† some segments came from the translation cache: speed is not decoding speed.",
         "",
         f"Hardware: {hardware['cpu']}, {hardware['cores']} cores. Python {env['python']}; "
         + ", ".join(f"{name} {version}" for name, version in versions.items() if version)
