@@ -7,8 +7,6 @@ inside the commands that run models, never at import, so ``mt --help`` and ``mt 
 from __future__ import annotations
 
 import importlib
-import importlib.util
-import sys
 from typing import Any
 
 import click
@@ -50,7 +48,7 @@ class MtGroup(click.Group):
     """Loads each command's module on first use, and turns library errors into messages."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(name for name in _COMMANDS if _exists(name))
+        return sorted(_COMMANDS)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list from the registry's summaries, without importing any command."""
@@ -60,20 +58,9 @@ class MtGroup(click.Group):
                 formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        return self._load(cmd_name)
-
-    @staticmethod
-    def _load(name: str) -> click.Command | None:
-        if name not in _COMMANDS:
+        if cmd_name not in _COMMANDS:
             return None
-        module_name = _COMMANDS[name][0]
-        try:
-            module = importlib.import_module(f"mt.cli.{module_name}")
-        except ModuleNotFoundError as error:
-            if error.name == f"mt.cli.{module_name}":
-                return None  # not built yet
-            raise
-        return module.command
+        return importlib.import_module(f"mt.cli.{_COMMANDS[cmd_name][0]}").command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -86,11 +73,6 @@ class MtGroup(click.Group):
             ctx.exit(130)
 
 
-def _exists(name: str) -> bool:
-    """Whether the command's module is there (found without importing it)."""
-    return importlib.util.find_spec(f"mt.cli.{_COMMANDS[name][0]}") is not None
-
-
 @click.group(cls=MtGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mt", prog_name="mt")
 def cli() -> None:
@@ -101,4 +83,3 @@ def cli() -> None:
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="mt")
-    sys.exit(0)

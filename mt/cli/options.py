@@ -6,6 +6,7 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -26,31 +27,40 @@ def split_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+class _ProgressBar:
+    """One click progress bar at a time on stderr; a new label closes the previous bar."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._label = ""
+        self._done = 0
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if label != self._label or self._bar is None:
+            self.close()
+            self._bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            self._bar.__enter__()
+            self._label, self._done = label, 0
+        self._bar.update(done - self._done)
+        self._done = done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
 @contextlib.contextmanager
 def progress_reporter(*, enabled: bool = True) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A ``progress(label, done, total)`` callback drawing one bar per label on stderr.
+    """A ``progress(label, done, total)`` callback drawing a bar per label on stderr.
 
     Yields None (no bar) when disabled or when stderr is not a terminal, so logs stay clean.
     """
     if not enabled or not sys.stderr.isatty():
         yield None
         return
-    bars: dict[str, tuple[object, list[int]]] = {}
-
-    def progress(label: str, done: int, total: int) -> None:
-        if label not in bars:
-            for bar, _ in bars.values():
-                bar.__exit__(None, None, None)  # type: ignore[attr-defined]
-            bars.clear()
-            bar = click.progressbar(length=total, label=label, file=sys.stderr)
-            bar.__enter__()
-            bars[label] = (bar, [0])
-        bar, seen = bars[label]
-        bar.update(done - seen[0])  # type: ignore[attr-defined]
-        seen[0] = done
-
+    bar = _ProgressBar()
     try:
-        yield progress
+        yield bar
     finally:
-        for bar, _ in bars.values():
-            bar.__exit__(None, None, None)  # type: ignore[attr-defined]
+        bar.close()
