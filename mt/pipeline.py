@@ -219,16 +219,10 @@ class Translator:
             from mt.fastpath import open_fast_path
 
             return open_fast_path(spec, self.options.device)
-        if kind == "ctranslate2":
-            from dataclasses import replace
+        if kind == "ctranslate2":  # --terms check|off: no guarantee needed, no torch loaded
+            from mt.backends.ct2 import open_route
 
-            from mt.backends import PivotBackend
-            from mt.backends.ct2 import open_backend as open_ct2
-
-            backend: Backend = open_ct2(replace(spec, via=None), self.options.device)
-            if spec.via is not None:
-                backend = PivotBackend(open_ct2(spec.via, self.options.device), backend)
-            return backend
+            return open_route(spec, self.options.device)
         from mt.models import resolve_device
 
         return open_backend(spec, kind, resolve_device(self.options.device))

@@ -232,3 +232,19 @@ def test_python_dash_m_runs_the_cli():
     done = subprocess.run([sys.executable, "-m", "mt", "--help"], capture_output=True, text=True)
     assert done.returncode == 0
     assert "translate" in done.stdout
+
+
+@pytest.mark.parametrize("backend", ["torch", "ctranslate2"])
+def test_pivot_route_translates_through_english(tmp_path, models, backend):
+    source = tmp_path / "kort.nl.txt"
+    source.write_text("De minister is in Irak.\n", encoding="utf-8")
+    result = run(
+        ["translate", str(source), "--to", "de", "--pivot", "de=en", "--out", str(tmp_path)]
+        + [*models, "--backend", backend, "--terms", "off", "--no-cache", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    first, second = summary["models"]["de"].split(" -> ")
+    assert ">>eng<<" in first and ">>deu<<" in second
+    assert summary["backend"]["de"].endswith("+pivot")
+    assert (tmp_path / "kort.de.txt").read_text(encoding="utf-8").strip()

@@ -34,7 +34,7 @@ from mt.errors import InputError, Location, ModelLoadError
 from mt.terms import SegmentTerms
 
 if TYPE_CHECKING:
-    from mt.backends import DecodeSettings
+    from mt.backends import Backend, DecodeSettings
     from mt.decoding import DecodeResult
     from mt.fastpath import FastPathBackend
     from mt.models import LoadedModel, ModelSpec
@@ -486,3 +486,13 @@ def open_backend(
     only when a segment needs it.
     """
     return CTranslate2Backend.from_spec(spec, device=device, compute_type=compute_type)
+
+
+def open_route(spec: ModelSpec, device: str = "auto") -> Backend:
+    """Plain CTranslate2 for ``spec``, through its pivot language when it has one (``via``)."""
+    from dataclasses import replace
+
+    from mt.backends import PivotBackend
+
+    last = open_backend(replace(spec, via=None), device)
+    return last if spec.via is None else PivotBackend(open_route(spec.via, device), last)
