@@ -44,6 +44,8 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
+import ahocorasick
+
 from mt.terms import NO_TERMS, CasePolicy, RequiredTerm, SegmentTerms
 
 if TYPE_CHECKING:
@@ -79,34 +81,6 @@ def normalize_token(token: str) -> str:
 def tokenize(text: str) -> list[str]:
     """Words and punctuation marks of ``text`` as normalised tokens (whitespace only separates)."""
     return [normalize_token(token) for token in _TOKEN.findall(text)]
-
-
-def _tokens_of(text: str) -> list[str]:
-    """``_TOKEN.findall(text)``, faster: whitespace never stands inside a token, so ``str.split``
-    cuts the text first and only the pieces that are not one plain word (punctuation, "F-16", the
-    word that ends a sentence) go through the regex."""
-    tokens: list[str] = []
-    add, extend, find = tokens.append, tokens.extend, _TOKEN.findall
-    for piece in text.split():
-        if piece.isalnum():  # str.isalnum is what \w is, less "_"
-            add(piece)
-        else:
-            extend(find(piece))
-    return tokens
-
-
-def _extend_offsets(text: str, tokens: list[str], offsets: list[int], last: int) -> None:
-    """Extend ``offsets``, where tokens of ``text`` start and end (``[start0, end0, start1, ...]``),
-    through token ``last``: only as far as a match needs them.
-
-    Only whitespace stands between tokens, so each token is the next occurrence of its text."""
-    add, find = offsets.append, text.find
-    end = offsets[-1] if offsets else 0
-    for token in tokens[len(offsets) // 2 : last + 1]:
-        start = find(token, end)
-        end = start + len(token)
-        add(start)
-        add(end)
 
 
 def at_sentence_start(text: str, position: int) -> bool:
@@ -152,7 +126,7 @@ class TermMatch:
         return self.base or self.text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: cheap to hash, as a cache key must be
 class _Form:
     """One way an entry is written in Dutch, as the trie stores it."""
 
@@ -161,15 +135,28 @@ class _Form:
     suffix: str = ""
 
 
+_Hit = tuple[_Form, int, int, str, str]  # form, start, end, text, base: what a TermMatch holds
+_Ends = list[tuple[int, list[_Form]]]  # where terms end along one walk of the trie, and their forms
+
+# The token that follows a position, as tokenising the whole text would cut it there.
+_NEXT_TOKEN = re.compile(r"\s*(\w+|[^\w\s])")
+
+
 class SourceMatcher:
-    """A glossary's Dutch terms compiled into a token trie: build once, :meth:`find` many times."""
+    """A glossary's Dutch terms compiled into a token trie: build once, :meth:`find` many times.
+
+    Where a term may start is found in one pass of an Aho-Corasick automaton (C code) over the
+    folded text, whose keys are the trie's first tokens; only there is the text cut into tokens,
+    and only as far as the trie goes on. Most segments thus cost one scan, however large the
+    glossary, and no Python step per word.
+    """
 
     _END = ""  # the trie key holding the forms that end at a node (no token is empty)
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         self._root: dict[str, dict] = {}
         # The same entry matched as the same text asks the same of every segment: built once.
-        self._required: dict[tuple[Entry, str, str, str], _Requirement] = {}
+        self._required: dict[tuple[_Form, str, str], _Requirement] = {}
         derived: list[tuple[tuple[str, ...], _Form]] = []
         for entry in entries:
             for form in entry.source:
@@ -189,6 +176,12 @@ class SourceMatcher:
         # Written forms go in first, so that at one trie node they are tried before derived ones.
         for tokens, form in derived:
             self._add(tokens, form)
+        # value: the token's length, whether it is a word (else one punctuation mark), its node
+        self._starts = ahocorasick.Automaton()
+        for token, node in self._root.items():
+            self._starts.add_word(token, (len(token), _is_word_char(token[0]), node))
+        if self._root:
+            self._starts.make_automaton()
 
     def _add(self, tokens: tuple[str, ...], form: _Form) -> None:
         node = self._root
@@ -211,7 +204,7 @@ class SourceMatcher:
         forbidden: dict[str, None] = {}
         cache = self._required
         for form, _start, _end, found, base in hits:
-            key = (form.entry, lang, found, base)
+            key = (form, lang, found)  # ``base`` follows from ``found`` and the form
             made = cache.get(key)
             if made is None:
                 if len(cache) > 100_000:  # a bound for endless distinct spellings
@@ -225,63 +218,85 @@ class SourceMatcher:
                 forbidden.update(dict.fromkeys(banned))
         return SegmentTerms(required=tuple(required), forbidden=tuple(forbidden))
 
-    def _hits(self, text: str) -> list[tuple[_Form, int, int, str, str]]:
-        """(form, start, end, text, base) of each match: what a TermMatch holds, as a tuple."""
+    def _hits(self, text: str) -> list[_Hit]:
+        """The matches in ``text``, each as the tuple a :class:`TermMatch` is made of."""
+        if not self._root:
+            return []
         # (typographic apostrophes and hyphens are not ASCII: an ASCII text needs no translation)
         folded = (text.translate(_APOSTROPHES) if _has_typographic(text) else text).casefold()
-        pieces: list[str] | None = None
-        if len(folded) == len(text):  # one character for one: token offsets carry over
-            tokens = _tokens_of(folded)
-        else:  # casefolding grew the text ("ß" -> "ss"): fold token by token
-            pieces = _SPLIT.split(text)
-            tokens = [normalize_token(token) for token in pieces[1::2]]
-        root = self._root
-        firsts = root.keys() & tokens  # the tokens that start a term; most segments hold few
-        if not firsts:
-            return []
-        if len(firsts) == 1 and tokens.count(next(iter(firsts))) == 1:
-            candidates = [tokens.index(next(iter(firsts)))]
-        else:
-            candidates = [i for i, token in enumerate(tokens) if token in firsts]
-        hits: list[tuple[_Form, int, int, str, str]] = []
-        # offsets[2 * i] is where token i starts, offsets[2 * i + 1] where it ends
-        offsets: list[int] = [] if pieces is None else list(accumulate(map(len, pieces)))
-        count = len(tokens)
-        free = 0  # tokens before this one belong to a match already
-        for index in candidates:
-            if index < free:
+        if len(folded) != len(text):  # casefolding grew the text ("ß" -> "ss"): offsets moved
+            return self._hits_by_tokens(text)
+        hits: list[_Hit] = []
+        free = 0  # text before this offset belongs to a match already
+        size = len(folded)
+        for last, (length, word, node) in self._starts.iter(folded):
+            start, end = last + 1 - length, last + 1
+            if start < free:
                 continue
-            # Walk as far as the trie allows, remembering every node where terms end.
-            node = root[tokens[index]]
-            ends: list[tuple[int, list[_Form]]] = []
+            # A word only starts a term as a whole token: no word character on either side.
+            if word and (
+                (start and ((char := folded[start - 1]).isalnum() or char == "_"))
+                or (end < size and ((char := folded[end]).isalnum() or char == "_"))
+            ):
+                continue
+            ends = self._walk_text(folded, node, end)
+            hit = self._accept(text, start, ends) if ends else None
+            if hit is not None:
+                hits.append(hit)
+                free = hit[2]
+        return hits
+
+    def _walk_text(self, folded: str, node: dict, cursor: int) -> _Ends:
+        """Walk the trie from ``node`` along the tokens after offset ``cursor``, as far as it goes,
+        noting every node where terms end."""
+        ends: _Ends = []
+        next_token = _NEXT_TOKEN.match
+        while True:
+            forms = node.get(self._END)
+            if forms:
+                ends.append((cursor, forms))
+                if len(node) == 1:  # a leaf: no longer term goes on from here
+                    return ends
+            token = next_token(folded, cursor)
+            if token is None:
+                return ends
+            node = node.get(token[1])
+            if node is None:
+                return ends
+            cursor = token.end()
+
+    def _hits_by_tokens(self, text: str) -> list[_Hit]:
+        """:meth:`_hits` for a text that casefolding changes in length: folded token by token."""
+        pieces = _SPLIT.split(text)  # whitespace, token, whitespace, token, ..., whitespace
+        tokens = [normalize_token(token) for token in pieces[1::2]]
+        # offsets[2 * i] is where token i starts, offsets[2 * i + 1] where it ends
+        offsets = list(accumulate(map(len, pieces)))
+        root, count = self._root, len(tokens)
+        hits: list[_Hit] = []
+        free = 0
+        for index, token in enumerate(tokens):
+            node = root.get(token)
+            if node is None or offsets[2 * index] < free:
+                continue
+            ends: _Ends = []
             cursor = index
             while node is not None:
                 forms = node.get(self._END)
                 if forms:
-                    ends.append((cursor, forms))
+                    ends.append((offsets[2 * cursor + 1], forms))
                 cursor += 1
                 node = node.get(tokens[cursor]) if cursor < count else None
-            if not ends:
-                continue
-            if len(offsets) <= 2 * ends[-1][0] + 1:
-                _extend_offsets(folded, tokens, offsets, ends[-1][0])
-            hit = self._accept(text, offsets, index, ends)
+            hit = self._accept(text, offsets[2 * index], ends) if ends else None
             if hit is not None:
-                hits.append(hit[0])
-                free = hit[1] + 1
+                hits.append(hit)
+                free = hit[2]
         return hits
 
     @staticmethod
-    def _accept(
-        text: str,
-        offsets: list[int],
-        index: int,
-        ends: list[tuple[int, list[_Form]]],
-    ) -> tuple[tuple[_Form, int, int, str, str], int] | None:
-        start = offsets[2 * index]
+    def _accept(text: str, start: int, ends: _Ends) -> _Hit | None:
+        """The longest term, of those ending at ``ends``, whose case policy accepts the text."""
         sentence_start: bool | None = None  # looked at only for a term whose case differs
-        for last, forms in reversed(ends):  # longest first
-            end = offsets[2 * last + 1]
+        for end, forms in reversed(ends):  # longest first
             found = text[start:end]
             for form in forms:
                 policy = form.entry.case
@@ -291,8 +306,13 @@ class SourceMatcher:
                     if not case_accepts(policy, form.form, found, sentence_start):
                         continue
                 base = found[: len(found) - len(form.suffix)] if form.suffix else ""
-                return (form, start, end, found, base), last
+                return form, start, end, found, base
         return None
+
+
+def _is_word_char(char: str) -> bool:
+    """Whether ``char`` is a regex ``\\w`` character: what str.isalnum() says, and "_"."""
+    return char.isalnum() or char == "_"
 
 
 _Requirement = tuple[RequiredTerm | None, tuple[str, ...]]

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from operator import itemgetter
 
 # Spaces that group thousands: plain, no-break (U+00A0), narrow no-break (U+202F), thin (U+2009).
 _GROUP_SPACES = " \u00a0\u202f\u2009"
@@ -110,32 +111,48 @@ _PERCENT_WORDS = frozenset(("procent", "percent", "pourcent", "prozent"))
 
 # One pass over the text finds times, and figures (digit runs joined by separators) with what may
 # follow them: letters stuck to the figure (an ordinal suffix, "21ste"), a percent sign, and the
-# next word (a scale word, "670 miljoen", or a percent word), which the code then looks up. A figure
+# next word when it may change the figure's meaning (a scale word, "670 miljoen", a percent word,
+# "per cent"), which the code then looks up. Any other word is left out of the match, so that the
+# groups of a match say all there is to know of a figure: readings are memoised by groups. A figure
 # may not follow a letter (or a letter and a hyphen): identifiers such as "F-16", "A400M" and "G7"
-# are names, not figures.
+# are names, not figures. Figures are written with the digits 0-9.
+#
+# The pattern opens with the figure's first digit (group "lead"), so that the regex engine skips
+# from digit to digit on its own; what may not stand before a figure is then asserted behind it.
 _FIGURE_PATTERN = r"""
-    (?<![\w.,'\u00a0\u202f\u2009])(?<![^\W\d_]-)
+    (?P<lead>[0-9])(?<![\w.,'\u00a0\u202f\u2009][0-9])(?<![^\W\d_]-[0-9])
     (?:
-        (?P<hour>[01]?\d|2[0-3])(?:\s?[:h]\s?|u)(?P<minute>[0-5]\d)(?!\d)
-        (?P<tword>\s?(?:uur|uhr|hrs?|[ap]\.?m\.?)(?!\w))?
+        (?=[0-9]?[\s:hu.])  # (a time has one or two digits before its separator)
+        (?:
+            (?P<hour>(?<=[01])[0-9]|(?<=2)[0-3])?  # the hour's second digit, if any
+            (?P<sep>\s?[:h]\s?|u)(?P<minute>[0-5][0-9])(?![0-9])
+            (?P<tword>\s?(?:uur|uhr|hrs?|[ap]\.?m\.?)(?!\w))?
+          |
+            (?P<dhour>(?<=[01])[0-9]|(?<=2)[0-3])?\.(?P<dminute>[0-5][0-9])(?![0-9])
+            (?P<dword>\s?(?:uur|u|h|uhr|hrs?|[ap]\.?m\.?)(?!\w))
+        )
       |
-        (?P<dhour>[01]?\d|2[0-3])\.(?P<dminute>[0-5]\d)(?!\d)
-        (?P<dword>\s?(?:uur|u|h|uhr|hrs?|[ap]\.?m\.?)(?!\w))
-      |
-        (?P<figure>
-            \d{1,3}(?:[\u00a0\u202f\u2009\ ]\d{3}(?!\d))+(?:[.,]\d+)?  # "1 000 000,5"
-          | \d+(?:[.,']\d+)*                                             # "1.000,5", "1,000.5"
+        (?P<figure>  # what follows the first digit
+            (?=[0-9]{0,2}[\u00a0\u202f\u2009\ ][0-9]{3}(?![0-9]))  # "1 000 000,5"
+            [0-9]{0,2}(?:[\u00a0\u202f\u2009\ ][0-9]{3}(?![0-9]))+(?:[.,][0-9]+)?
+          | [0-9]*+(?:[.,'][0-9]+)*+  # "1.000,5", "1,000.5"
         )
         (?P<suffix>[^\W\d_]{1,3}(?!\w))?
         (?P<percent>\s?%)?
-        (?:\s(?P<word>[^\W\d_]+)(?P<dot>\.)?)?
+        (?:
+            \s(?=[bdmpt])(?P<word>{words})(?![^\W\d_])  # (the words' first letters)
+            (?:(?P<cent>(?:(?<=per)|(?<=pour))\ cent)|(?P<dot>\.))?
+        )?
     )
 """
+_FOLLOWING = (
+    {word for scales in _SCALES.values() for word in scales} | _PERCENT_WORDS | {"per", "pour"}
+)
+assert {word[0] for word in _FOLLOWING} <= set("bdmpt"), "the pattern's guard lists first letters"
+_FIGURE_PATTERN = _FIGURE_PATTERN.replace("{words}", "|".join(sorted(_FOLLOWING)))
 # Written in lower case and matched against the lower-cased text, which is much faster than
 # IGNORECASE; a text whose length lower-casing changes ("İ") takes the slow pattern, built on need.
 _FIGURE = re.compile(_FIGURE_PATTERN, re.VERBOSE)
-_DIGITS = re.compile(r"\d+")
-_ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
 @lru_cache(maxsize=1)
@@ -217,84 +234,104 @@ def extract_numbers(text: str, lang: str) -> tuple[Figure, ...]:
     return tuple(Figure(*raw) for raw in _scan(text, lang))
 
 
-# value, kind, text, start, end, digits, scale, well_formed: a Figure's fields. The hot path
-# (compare_numbers on a pair whose figures all agree) builds only these tuples, no objects.
+# value, kind, text, start, end, digits, scale, well_formed: a Figure's fields
 _Raw = tuple[Decimal, str, str, int, int, str, int, bool]
+# What a match means: value, kind, length as a figure (scale word, percent sign or suffix included),
+# digits as written, scale, and whether it is well formed in its language.
+_Reading = tuple[Decimal, str, int, str, int, bool]
+# Readings memoised per language by the groups of a match: releases repeat their figures.
+_READINGS: dict[str, dict[tuple[str, ...], _Reading]] = {}
+
+
+def _prepare(text: str, lang: str) -> tuple[str, re.Pattern[str], dict[tuple[str, ...], _Reading]]:
+    """The text to match (lower-cased), the pattern, and the readings known for ``lang``."""
+    lowered, pattern = text.lower(), _FIGURE
+    fold = len(lowered) != len(text)
+    if fold:  # rare: keep the text as it is, so that positions hold; match in any case
+        lowered, pattern = text, _figure_any_case()
+    readings = _READINGS.setdefault(lang, {})
+    if len(readings) > 65536:  # a bound for endless distinct figures
+        readings.clear()
+    return lowered, pattern, readings
+
+
+def _readings(text: str, lang: str) -> list[_Reading]:
+    """What each figure of ``text`` means, in order, without where it stands: the fast path."""
+    lowered, pattern, known = _prepare(text, lang)
+    readings = []
+    for groups in pattern.findall(lowered):
+        reading = known.get(groups)
+        if reading is None:
+            reading = known[groups] = _read(groups, lang)
+        readings.append(reading)
+    return readings
 
 
 def _scan(text: str, lang: str) -> list[_Raw]:
-    if not _HAS_DIGIT(text):
-        return []  # the common case in prose, and the cheap way out of it
-    scales = _SCALES.get(lang, _SCALES["nl"])
+    """Every figure of ``text``, with where it stands."""
+    lowered, pattern, known = _prepare(text, lang)
     found: list[_Raw] = []
-    lowered = text.lower()
-    match_at = _FIGURE.match
-    fold = len(lowered) != len(text)
-    if fold:  # rare: keep the text as it is, so that positions hold, and match it in any case
-        lowered, match_at = text, _figure_any_case().match
-    # The pattern opens with lookbehinds, which keep the regex engine from skipping ahead on its
-    # own: try it only where a run of digits starts, and not inside the figure just read.
-    done = 0
-    # In ASCII text \d is [0-9], which the regex engine tests much faster than the Unicode class.
-    runs = (_ASCII_DIGITS if text.isascii() else _DIGITS).finditer(lowered)
-    for run in runs:
-        if run.start() < done:
-            continue
-        match = match_at(lowered, run.start())
-        if match is None:
-            continue  # an identifier ("A400M"): no later digit of the run starts a figure either
-        digits, suffix, percent, word = match.group("figure", "suffix", "percent", "word")
-        if digits is None:
-            found.append(_time(match, text))
-            done = match.end()
-            continue
+    for match in pattern.finditer(lowered):
+        groups = match.groups("")  # as findall gives them, so that both share the readings
+        reading = known.get(groups)
+        if reading is None:
+            reading = known[groups] = _read(groups, lang)
+        value, kind, length, digits, scale, well_formed = reading
         start = match.start()
-        done = match.end("figure")
-        kind, scale = "number", 1
-        if suffix:
-            suffix = suffix.lower() if fold else suffix
-            if suffix in _ORDINAL_SUFFIXES:
-                kind, done = "ordinal", match.end("suffix")
-            elif suffix in scales:  # "18mln"
-                scale, done = scales[suffix], match.end("suffix")
-            else:
-                word = None  # "5km": the next word is not about this figure
-        if percent:
-            kind, done = "percent", match.end("percent")
-        elif word:
-            word = word.lower() if fold else word
-            if word in _PERCENT_WORDS:
-                kind, done = "percent", match.end("word")
-            elif word in ("per", "pour") and lowered[match.end("word") :].lower().startswith(
-                " cent"
-            ):
-                kind, done = "percent", match.end("word") + 5
-            elif word in scales and scale == 1:
-                scale, done = scales[word], match.end("dot" if match.group("dot") else "word")
-        value = parse_figure(digits, lang)
-        well_formed = value is not None
-        if value is None:
-            value = _lenient_value(digits)
-        if scale != 1:
-            value *= scale
-        found.append((value, kind, text[start:done], start, done, digits, scale, well_formed))
+        end = start + length
+        found.append((value, kind, text[start:end], start, end, digits, scale, well_formed))
     return found
 
 
-_HAS_DIGIT = re.compile(r"\d").search
+def _read(groups: tuple[str, ...], lang: str) -> _Reading:
+    """What a figure means, from the groups of its match ("" for a group that did not take part)."""
+    lead, hour, sep, minute, tword, dhour, dminute, dword, rest = groups[:9]
+    suffix, percent, word, cent, dot = groups[9:]
+    if minute:  # "14:30", "14h30", "14u30"
+        return _time(lead + hour, minute, tword, len(lead + hour + sep + minute + tword))
+    if dminute:  # "14.30 uur"
+        return _time(lead + dhour, dminute, dword, len(lead + dhour) + 1 + len(dminute + dword))
+    digits = lead + rest
+    length = len(digits)
+    matched = length + len(suffix) + len(percent)  # where the next word starts, less its space
+    scales = _SCALES.get(lang, _SCALES["nl"])
+    kind, scale = "number", 1
+    if suffix:
+        suffix = suffix.lower()  # (in case the text was matched in any case)
+        if suffix in _ORDINAL_SUFFIXES:
+            kind, length = "ordinal", length + len(suffix)
+        elif suffix in scales:  # "18mln"
+            scale, length = scales[suffix], length + len(suffix)
+        else:
+            word = ""  # "5km": the next word is not about this figure
+    if percent:
+        kind, length = "percent", matched
+    elif word:
+        word = word.lower()
+        if word in _PERCENT_WORDS:
+            kind, length = "percent", matched + 1 + len(word)
+        elif cent:  # "per cent", "pour cent"
+            kind, length = "percent", matched + 1 + len(word) + len(cent)
+        elif word in scales and scale == 1:
+            scale, length = scales[word], matched + 1 + len(word) + len(dot)
+    value = parse_figure(digits, lang)
+    well_formed = value is not None
+    if value is None:
+        value = _lenient_value(digits)
+    if scale != 1:
+        value *= scale
+    return value, kind, length, digits, scale, well_formed
 
 
-def _time(match: re.Match[str], text: str) -> _Raw:
+def _time(hour_text: str, minute_text: str, word: str, length: int) -> _Reading:
     """A time of day: "14:30", "14h30", "14u30", or "14.30" followed by "uur", "Uhr" or "pm"."""
-    hour = int(match.group("hour") or match.group("dhour"))
-    minute = int(match.group("minute") or match.group("dminute"))
-    word = (match.group("tword") or match.group("dword") or "").strip().lower().replace(".", "")
+    hour, minute = int(hour_text), int(minute_text)
+    word = word.strip().lower().replace(".", "")
     if word == "pm" and hour < 12:
         hour += 12
     elif word == "am" and hour == 12:
         hour = 0
-    start, end = match.span()
-    return (Decimal(hour * 100 + minute), "time", text[start:end], start, end, "", 1, True)
+    return Decimal(hour * 100 + minute), "time", length, "", 1, True
 
 
 def number_word_value(word: str, lang: str) -> int | None:
@@ -322,15 +359,16 @@ def compare_numbers(
     source: str, target: str, target_lang: str, source_lang: str = "nl"
 ) -> tuple[NumberIssue, ...]:
     """The figures of ``source`` that went wrong in its translation ``target``."""
-    source_raw = _scan(source, source_lang)
-    target_raw = _scan(target, target_lang)
-    # The common case, answered without building a figure: the same values, all well formed.
-    if (
-        len(source_raw) == len(target_raw)
-        and all(raw[7] for raw in target_raw)
-        and sorted(raw[0] for raw in source_raw) == sorted(raw[0] for raw in target_raw)
+    # The common case, answered from the readings alone: the same values, all well formed.
+    source_readings = _readings(source, source_lang)
+    target_readings = _readings(target, target_lang)
+    if len(source_readings) == len(target_readings) and (
+        not target_readings
+        or all(map(_WELL_FORMED, target_readings))
+        and sorted(map(_VALUE, source_readings)) == sorted(map(_VALUE, target_readings))
     ):
         return ()
+    source_raw, target_raw = _scan(source, source_lang), _scan(target, target_lang)
     source_figures = [Figure(*raw) for raw in source_raw]
     target_figures = [Figure(*raw) for raw in target_raw]
     issues: list[NumberIssue] = []
@@ -360,6 +398,9 @@ def compare_numbers(
             issues.append(NumberIssue("missing", figure, None))
     issues.extend(NumberIssue("added", None, figure) for figure in leftover_target)
     return tuple(issues)
+
+
+_VALUE, _WELL_FORMED = itemgetter(0), itemgetter(5)
 
 
 def _take(figures: list[Figure], accept: Callable[[Figure], bool]) -> Figure | None:

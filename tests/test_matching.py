@@ -320,3 +320,23 @@ def test_requirements_equal_those_of_the_matches(glossary: Glossary) -> None:
         required, forbidden = required_terms(glossary.matches(text), lang)
         assert glossary.requirements(text, lang) == SegmentTerms(required, forbidden)
         assert glossary.requirements(text, lang) == SegmentTerms(required, forbidden)  # cached
+
+
+def test_automaton_agrees_with_tokenising_the_whole_text(glossary: Glossary) -> None:
+    """The matcher seeks terms from where its automaton finds a first token; tokenising the whole
+    text (its path for a text that casefolding lengthens) must find the same matches."""
+    import random
+
+    pieces = [
+        "Daesh", "IS", "Internationale", "Coalitie", "coalitie", "tegen", "Irak", "Irakese",
+        "Noordoost-Syrië", "vicepremier", "Vicepremier", "FOD", "Buitenlandse", "Zaken", "F-16",
+        "F-16's", "Sophie", "Wilmès", "de", "en", "Coalities", ",", ".", "'", "’", "-", "(", ")",
+        "_", "xIrak", "Irakx", "IS-strijders", "\u00a0", "\n", "  ",
+    ]  # fmt: skip
+    matcher = glossary._matcher
+    rng = random.Random(11)
+    for _ in range(2000):
+        text = "".join(
+            rng.choice(pieces) + rng.choice(("", " ", " ", " ")) for _ in range(rng.randint(1, 12))
+        )
+        assert matcher._hits(text) == matcher._hits_by_tokens(text), text
