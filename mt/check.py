@@ -23,6 +23,7 @@ import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import filterfalse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -221,37 +222,27 @@ _TARGET_ONLY = {
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def _letter_words(text: str) -> list[str]:
-    """``_WORD.findall(text)``, faster: ``str.split`` cuts the text at whitespace (never a letter),
-    and only a piece that is not one word once its edges (ASCII punctuation, digits) are stripped
-    goes through the regex."""
-    words: list[str] = []
-    add, extend, find = words.append, words.extend, _WORD.findall
-    for piece in text.split():
-        if piece.isalpha():  # str.isalpha letters are [^\W\d_] characters
-            add(piece)
-            continue
-        core = piece.strip(_EDGES)
-        if core.isalpha():
-            add(core)
-        elif core:
-            extend(find(core))
-    return words
-
-
-_EDGES = string.punctuation + string.digits  # no letter among them
+# What edges a word may carry in running text: ASCII and typographic punctuation, digits.
+_EDGES = string.punctuation + string.digits + "«»‹›“”„‘’‚–—…"  # no letter among them
 
 
 def looks_dutch(text: str, lang: str) -> bool:
     """Whether ``text``, meant to be in ``lang``, reads as Dutch: its function words are Dutch ones.
 
-    Only words that are Dutch and not ``lang`` count ("de" is French too; "in" is everyone's).
+    Only words that are Dutch and not ``lang`` count ("de" is French too; "in" is everyone's). A
+    Dutch function word stands alone between spaces, or with punctuation at its edges ("dat,"):
+    a text with no such piece is answered without cutting it into words (the common case).
     """
-    words = _letter_words(text.lower())
-    if len(words) < 5:
-        return False
+    lowered = text.lower()
+    pieces = lowered.split()
     dutch_only = _DUTCH_ONLY.get(lang, _DUTCH_ONLY["en"])
-    if dutch_only.isdisjoint(words):  # the common case, answered without counting
+    # most pieces are plain words; only the others are stripped
+    if dutch_only.isdisjoint(pieces) and dutch_only.isdisjoint(
+        [piece.strip(_EDGES) for piece in filterfalse(str.isalpha, pieces)]
+    ):
+        return False
+    words = _WORD.findall(lowered)  # "l'argent": "l" counts as French
+    if len(words) < 5:
         return False
     target_only = _TARGET_ONLY.get(lang, _TARGET_ONLY["en"])
     dutch = sum(map(dutch_only.__contains__, words))

@@ -44,7 +44,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-import ahocorasick
+import ahocorasick_rs
 
 from mt.terms import NO_TERMS, CasePolicy, RequiredTerm, SegmentTerms
 
@@ -145,7 +145,7 @@ _NEXT_TOKEN = re.compile(r"\s*(\w+|[^\w\s])")
 class SourceMatcher:
     """A glossary's Dutch terms compiled into a token trie: build once, :meth:`find` many times.
 
-    Where a term may start is found in one pass of an Aho-Corasick automaton (C code) over the
+    Where a term may start is found in one pass of an Aho-Corasick automaton (Rust code) over the
     folded text, whose keys are the trie's first tokens; only there is the text cut into tokens,
     and only as far as the trie goes on. Most segments thus cost one scan, however large the
     glossary, and no Python step per word.
@@ -176,12 +176,22 @@ class SourceMatcher:
         # Written forms go in first, so that at one trie node they are tried before derived ones.
         for tokens, form in derived:
             self._add(tokens, form)
-        # value: the token's length, whether it is a word (else one punctuation mark), its node
-        self._starts = ahocorasick.Automaton()
-        for token, node in self._root.items():
-            self._starts.add_word(token, (len(token), _is_word_char(token[0]), node))
-        if self._root:
-            self._starts.make_automaton()
+        # Where terms may start: the trie's first tokens, found leftmost-longest and without
+        # overlaps. Enough: a first token that is a word stands between non-word characters, and
+        # no token holds both, so a match that starts inside a word ends inside it, before the
+        # next token. Beside each token: whether it is a word (else one punctuation mark), its node.
+        firsts = list(self._root.items())
+        self._starts = (
+            ahocorasick_rs.AhoCorasick(
+                [token for token, _ in firsts],
+                matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+                # a DFA: faster to search, slower to build
+                implementation=ahocorasick_rs.Implementation.DFA,
+            )
+            if firsts
+            else None
+        )
+        self._firsts = [(_is_word_char(token[0]), node) for token, node in firsts]
 
     def _add(self, tokens: tuple[str, ...], form: _Form) -> None:
         node = self._root
@@ -220,7 +230,7 @@ class SourceMatcher:
 
     def _hits(self, text: str) -> list[_Hit]:
         """The matches in ``text``, each as the tuple a :class:`TermMatch` is made of."""
-        if not self._root:
+        if self._starts is None:
             return []
         # (typographic apostrophes and hyphens are not ASCII: an ASCII text needs no translation)
         folded = (text.translate(_APOSTROPHES) if _has_typographic(text) else text).casefold()
@@ -229,10 +239,11 @@ class SourceMatcher:
         hits: list[_Hit] = []
         free = 0  # text before this offset belongs to a match already
         size = len(folded)
-        for last, (length, word, node) in self._starts.iter(folded):
-            start, end = last + 1 - length, last + 1
+        firsts = self._firsts
+        for index, start, end in self._starts.find_matches_as_indexes(folded):
             if start < free:
                 continue
+            word, node = firsts[index]
             # A word only starts a term as a whole token: no word character on either side.
             if word and (
                 (start and ((char := folded[start - 1]).isalnum() or char == "_"))
@@ -441,6 +452,19 @@ def _words_of(term: str, lang: str, mode: str) -> tuple[str, ...]:
     return tuple(_fold(word) for word in words)
 
 
+@lru_cache(maxsize=65536)
+def _needle(term: str, ignore_case: bool) -> tuple[str, bool, bool]:
+    """What :meth:`_Target.occurs` seeks for ``term``: the term (lower-cased when case is ignored;
+    "" when lower-casing changes its length), and whether a word character may not stand before
+    it, or after it (\\w is what str.isalnum() says, and "_")."""
+    needle = term
+    if ignore_case:
+        needle = term.lower()
+        if len(needle) != len(term):
+            needle = ""
+    return needle, term[:1].isalnum() or term[:1] == "_", term[-1:].isalnum() or term[-1:] == "_"
+
+
 class _Target:
     """A translation and the views of it that the checks of its terms share, each made once.
 
@@ -485,32 +509,32 @@ class _Target:
 
     def occurs(self, term: str, ignore_case: bool) -> bool:
         """Whether ``term`` stands in the text as written (in any case) on word boundaries."""
+        needle, check_before, check_after = _needle(term, ignore_case)
         text = haystack = self.text
         if ignore_case:
             haystack = self._lowered
             if haystack is None:
                 lowered = text.lower()
                 haystack = self._lowered = lowered if len(lowered) == len(text) else ""
-            term_lowered = term.lower()
-            if not haystack or len(term_lowered) != len(term):
+            if not haystack or not needle:
                 return False
-            term = term_lowered
-        start = haystack.find(term)
+        start = haystack.find(needle)
         if start < 0:
             return False
-        # \w is what str.isalnum() says, and "_"
-        check_before = term[0].isalnum() or term[0] == "_"
-        check_after = term[-1].isalnum() or term[-1] == "_"
+        if not (check_before or check_after):
+            return True
         size = len(text)
         while start >= 0:
-            end = start + len(term)
+            end = start + len(needle)
             if (
                 not check_before
                 or start == 0
-                or not (text[start - 1].isalnum() or text[start - 1] == "_")
-            ) and (not check_after or end == size or not (text[end].isalnum() or text[end] == "_")):
+                or not ((char := text[start - 1]).isalnum() or char == "_")
+            ) and (
+                not check_after or end == size or not ((char := text[end]).isalnum() or char == "_")
+            ):
                 return True
-            start = haystack.find(term, start + 1)
+            start = haystack.find(needle, start + 1)
         return False
 
     def could_match(self, term: str, lang: str, mode: str) -> bool:
@@ -519,9 +543,13 @@ class _Target:
         return all(word in folded for word in _words_of(term, lang, mode))
 
 
-def _contains(target: _Target, term: str, lang: str, case: CasePolicy, mode: str) -> bool:
+def _contains(
+    target: _Target, term: str, lang: str, case: CasePolicy, mode: str, written: bool = True
+) -> bool:
+    """Whether ``term`` stands in ``target`` as ``mode`` allows; ``written=False``: the caller
+    knows that it does not stand there as written."""
     ignore = case is CasePolicy.IGNORE
-    if target.occurs(term, ignore):
+    if written and target.occurs(term, ignore):
         return True
     text = target.text
     if target.could_match(term, lang, mode):
@@ -614,6 +642,13 @@ def _same_capital(found: str, wanted: str, first: bool) -> bool:
     return first and found[:1].isupper()
 
 
+@lru_cache(maxsize=65536)
+def _keyed_words(term: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words of ``term`` and their lemma keys (see :func:`_prefix_key`)."""
+    words = tuple(_WORD.findall(term))
+    return words, tuple(_prefix_key(word) for word in words)
+
+
 def _lemmas_contain(
     target: _Target, term: str, lang: str, case: CasePolicy = CasePolicy.IGNORE
 ) -> bool:
@@ -628,10 +663,9 @@ def _lemmas_contain(
     "Land"): a text without such words never loads the dictionary. Irregular forms that do not
     ("men" for "man") are not found this way: list them as variants in the glossary.
     """
-    wanted_words = _WORD.findall(term)
+    wanted_words, wanted_keys = _keyed_words(term)
     if not wanted_words:
         return False
-    wanted_keys = [_prefix_key(word) for word in wanted_words]
     # A word's key starts a word of the plain text, so it stands in that text: one substring scan
     # per key rejects most terms before the text is cut into words (two regex passes).
     plain = target.plain
@@ -675,9 +709,17 @@ def verify(
     if not terms:
         return _PASSED
     target = _Target(translation)
-    missing = tuple(
-        required for required in terms.required if not _meets(target, required, lang, inflections)
-    )
+    missing: list[RequiredTerm] = []
+    for required in terms.required:
+        # most terms stand in the translation as written: a substring search says so
+        ignore = required.case is CasePolicy.IGNORE
+        alternatives = _one_lines(required.alternatives)
+        for alternative in alternatives:
+            if alternative and target.occurs(alternative, ignore):
+                break
+        else:
+            if not _meets(target, required, alternatives, lang, inflections):
+                missing.append(required)
     found = tuple(
         term
         for term in terms.forbidden
@@ -685,7 +727,7 @@ def verify(
     )
     if not missing and not found:
         return _PASSED
-    return Verification(missing=missing, forbidden_found=found)
+    return Verification(missing=tuple(missing), forbidden_found=found)
 
 
 @lru_cache(maxsize=65536)
@@ -694,11 +736,23 @@ def _one_line(term: str) -> str:
     return " ".join(term.split())
 
 
-def _meets(target: _Target, required: RequiredTerm, lang: str, inflections: bool) -> bool:
+@lru_cache(maxsize=65536)
+def _one_lines(terms: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(map(_one_line, terms))
+
+
+def _meets(
+    target: _Target,
+    required: RequiredTerm,
+    alternatives: tuple[str, ...],
+    lang: str,
+    inflections: bool,
+) -> bool:
+    """Whether one of ``alternatives`` (the required term's, on one line) stands in ``target`` as
+    the mode allows, when none stands there as written."""
     mode = (_COPY if required.copy else _INFLECT) if inflections else _EXACT
-    for alternative in required.alternatives:
-        alternative = _one_line(alternative)
-        if alternative and _contains(target, alternative, lang, required.case, mode):
+    for alternative in alternatives:
+        if alternative and _contains(target, alternative, lang, required.case, mode, written=False):
             return True
     return False
 
