@@ -209,20 +209,25 @@ class SourceMatcher:
         hits = self._hits(text)
         if not hits:
             return NO_TERMS
+        cache = self._required
+        if len(cache) > 100_000:  # a bound for endless distinct spellings
+            cache.clear()
+        if len(hits) == 1:  # the usual case: what one match asks, built once
+            form, _start, _end, found, base = hits[0]
+            made = cache.get((form, lang, found))  # ``base`` follows from ``found`` and the form
+            if made is None:
+                made = cache[form, lang, found] = _requirement(form.entry, lang, found, base)
+            return made[3]
         required: list[RequiredTerm] = []
         seen: set[tuple[str, tuple[str, ...]]] = set()
         forbidden: dict[str, None] = {}
-        cache = self._required
         for form, _start, _end, found, base in hits:
-            key = (form, lang, found)  # ``base`` follows from ``found`` and the form
-            made = cache.get(key)
+            made = cache.get((form, lang, found))
             if made is None:
-                if len(cache) > 100_000:  # a bound for endless distinct spellings
-                    cache.clear()
-                made = cache[key] = _requirement(form.entry, lang, found, base)
-            term, banned = made
-            if term is not None and (term.entry_id, term.alternatives) not in seen:
-                seen.add((term.entry_id, term.alternatives))
+                made = cache[form, lang, found] = _requirement(form.entry, lang, found, base)
+            term, banned, same, _ = made
+            if term is not None and same not in seen:
+                seen.add(same)
                 required.append(term)
             if banned:
                 forbidden.update(dict.fromkeys(banned))
@@ -250,7 +255,11 @@ class SourceMatcher:
                 or (end < size and ((char := folded[end]).isalnum() or char == "_"))
             ):
                 continue
-            ends = self._walk_text(folded, node, end)
+            forms = node.get(self._END)
+            if forms and len(node) == 1:  # a leaf: the term ends with this token
+                ends = [(end, forms)]
+            else:
+                ends = self._walk_text(folded, node, end)
             hit = self._accept(text, start, ends) if ends else None
             if hit is not None:
                 hits.append(hit)
@@ -326,7 +335,11 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-_Requirement = tuple[RequiredTerm | None, tuple[str, ...]]
+# A term (None: the entry says nothing of the language), its forbidden terms, what makes two terms
+# one requirement (entry and alternatives), and the SegmentTerms of a segment with this match alone.
+_Requirement = tuple[
+    RequiredTerm | None, tuple[str, ...], tuple[str, tuple[str, ...]], SegmentTerms
+]
 
 
 def _requirement(entry: Entry, lang: str, found: str, base: str) -> _Requirement:
@@ -339,9 +352,10 @@ def _requirement(entry: Entry, lang: str, found: str, base: str) -> _Requirement
         alternatives = (target.approved, *target.variants)
         copy = False
     else:
-        return None, ()  # the entry says nothing about this language
+        return None, (), (entry.id, ()), NO_TERMS
     term = RequiredTerm(entry.id, found, alternatives, entry.case, copy)
-    return term, target.forbidden if target is not None else ()
+    banned = tuple(dict.fromkeys(target.forbidden)) if target is not None else ()
+    return term, banned, (entry.id, alternatives), SegmentTerms((term,), banned)
 
 
 # --------------------------------------------------------------------------- target side
@@ -769,7 +783,7 @@ def required_terms(
     seen: set[tuple[str, tuple[str, ...]]] = set()
     forbidden: dict[str, None] = {}
     for match in matches:
-        term, banned = _requirement(match.entry, lang, match.text, match.base)
+        term, banned, _, _ = _requirement(match.entry, lang, match.text, match.base)
         if term is not None and (term.entry_id, term.alternatives) not in seen:
             seen.add((term.entry_id, term.alternatives))
             required.append(term)
