@@ -292,8 +292,8 @@ def check_segment(
     if not target.strip():
         add("empty", "the translation is empty", source)
         return out
-    # equal but for whitespace (the first words, split off cheaply, tell most pairs apart)
-    if target.split(None, 1)[0] == source.split(None, 1)[0] and target.split() == source.split():
+    # equal but for whitespace (the first characters tell most pairs apart)
+    if target.lstrip()[:1] == source.lstrip()[:1] and target.split() == source.split():
         if len(_WORD.findall(source)) >= 3 or looks_dutch(source, lang):
             add("untranslated", "the translation is the Dutch source, unchanged", target)
             return out  # every other check would only repeat this one

@@ -185,8 +185,6 @@ class SourceMatcher:
             ahocorasick_rs.AhoCorasick(
                 [token for token, _ in firsts],
                 matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
-                # a DFA: faster to search, slower to build
-                implementation=ahocorasick_rs.Implementation.DFA,
             )
             if firsts
             else None
@@ -693,7 +691,13 @@ def _lemmas_contain(
             return False
     wanted: list[frozenset[str] | None] = [None] * len(wanted_words)  # lemmas, looked up on need
     check_case = case is not CasePolicy.IGNORE
-    for index in range(len(words) - len(wanted_words) + 1):
+    last_start = len(words) - len(wanted_words)
+    first = wanted_keys[0]
+    if len(first) == 3:  # a full key: the term can start only where a word has that key
+        starts: Iterable[int] = _positions(keys, first, last_start)
+    else:
+        starts = range(last_start + 1)
+    for index in starts:
         for offset, wanted_key in enumerate(wanted_keys):
             if keys[index + offset][: len(wanted_key)] != wanted_key:
                 break
@@ -708,6 +712,18 @@ def _lemmas_contain(
         else:
             return True
     return False
+
+
+def _positions(items: list[str], item: str, last: int) -> list[int]:
+    """Where ``item`` stands in ``items``, up to index ``last``: list.index does the scanning."""
+    found: list[int] = []
+    index = -1
+    for _ in range(items.count(item)):
+        index = items.index(item, index + 1)
+        if index > last:
+            break
+        found.append(index)
+    return found
 
 
 def verify(
