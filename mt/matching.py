@@ -209,29 +209,31 @@ class SourceMatcher:
         hits = self._hits(text)
         if not hits:
             return NO_TERMS
-        cache = self._required
-        if len(cache) > 100_000:  # a bound for endless distinct spellings
-            cache.clear()
         if len(hits) == 1:  # the usual case: what one match asks, built once
             form, _start, _end, found, base = hits[0]
-            made = cache.get((form, lang, found))  # ``base`` follows from ``found`` and the form
-            if made is None:
-                made = cache[form, lang, found] = _requirement(form.entry, lang, found, base)
-            return made[3]
+            return self._requirement(form, lang, found, base)[3]
         required: list[RequiredTerm] = []
         seen: set[tuple[str, tuple[str, ...]]] = set()
         forbidden: dict[str, None] = {}
         for form, _start, _end, found, base in hits:
-            made = cache.get((form, lang, found))
-            if made is None:
-                made = cache[form, lang, found] = _requirement(form.entry, lang, found, base)
-            term, banned, same, _ = made
+            term, banned, same, _ = self._requirement(form, lang, found, base)
             if term is not None and same not in seen:
                 seen.add(same)
                 required.append(term)
             if banned:
                 forbidden.update(dict.fromkeys(banned))
         return SegmentTerms(required=tuple(required), forbidden=tuple(forbidden))
+
+    def _requirement(self, form: _Form, lang: str, found: str, base: str) -> _Requirement:
+        """What one match asks of ``lang``, built once per form, language and text (``base``
+        follows from ``found`` and the form)."""
+        cache = self._required
+        made = cache.get((form, lang, found))
+        if made is None:
+            if len(cache) > 100_000:  # a bound for endless distinct spellings
+                cache.clear()
+            made = cache[form, lang, found] = _requirement(form.entry, lang, found, base)
+        return made
 
     def _hits(self, text: str) -> list[_Hit]:
         """The matches in ``text``, each as the tuple a :class:`TermMatch` is made of."""
@@ -255,11 +257,7 @@ class SourceMatcher:
                 or (end < size and ((char := folded[end]).isalnum() or char == "_"))
             ):
                 continue
-            forms = node.get(self._END)
-            if forms and len(node) == 1:  # a leaf: the term ends with this token
-                ends = [(end, forms)]
-            else:
-                ends = self._walk_text(folded, node, end)
+            ends = self._walk_text(folded, node, end)
             hit = self._accept(text, start, ends) if ends else None
             if hit is not None:
                 hits.append(hit)
@@ -470,13 +468,13 @@ def _words_of(term: str, lang: str, mode: str) -> tuple[str, ...]:
 def _needle(term: str, ignore_case: bool) -> tuple[str, bool, bool]:
     """What :meth:`_Target.occurs` seeks for ``term``: the term (lower-cased when case is ignored;
     "" when lower-casing changes its length), and whether a word character may not stand before
-    it, or after it (\\w is what str.isalnum() says, and "_")."""
+    it, or after it."""
     needle = term
     if ignore_case:
         needle = term.lower()
         if len(needle) != len(term):
             needle = ""
-    return needle, term[:1].isalnum() or term[:1] == "_", term[-1:].isalnum() or term[-1:] == "_"
+    return needle, _is_word_char(term[:1]), _is_word_char(term[-1:])
 
 
 class _Target:
