@@ -257,79 +257,95 @@ def check_segment(
     config: CheckConfig,
 ) -> list[Finding]:
     """Every finding for one aligned pair; ``terms`` is what the glossary asks of this segment."""
-    out: list[Finding] = []
-
-    def add(code: str, message: str, evidence: str = "") -> None:
-        check = CODES[code][0]
-        if check in config.enabled:
-            out.append(
-                Finding(
-                    check,
-                    code,
-                    config.severity_of(code),
-                    message,
-                    pair.source_location,
-                    pair.target_location,
-                    evidence,
-                    pair.source or "",
-                    pair.target or "",
-                )
-            )
-
     source, target = pair.source, pair.target
-    if source is None:
-        add(
-            "segment-extra",
-            "this unit of the translation has no counterpart in the source",
-            target or "",
-        )
-        return out
-    if target is None:
-        add("segment-missing", "this source unit has no translation", source)
-        return out
-    if not source.strip():
-        return out
-    if not target.strip():
-        add("empty", "the translation is empty", source)
-        return out
+    if source is None or target is None or not source.strip() or not target.strip():
+        return _unpaired(pair, config)
+    enabled = config.enabled
+    found: list[tuple[str, str, str]] = []  # code, message, evidence: most pairs have none
     # equal but for whitespace (the first characters tell most pairs apart)
     if target.lstrip()[:1] == source.lstrip()[:1] and target.split() == source.split():
         if len(_WORD.findall(source)) >= 3 or looks_dutch(source, lang):
-            add("untranslated", "the translation is the Dutch source, unchanged", target)
-            return out  # every other check would only repeat this one
-    elif "untranslated" in config.enabled and looks_dutch(target, lang):
-        add(
-            "still-dutch",
-            f"the translation reads as Dutch, not {_LANG_NAMES.get(lang, lang)}",
-            target,
-        )
+            found.append(("untranslated", "the translation is the Dutch source, unchanged", target))
+            return _findings(pair, config, found)  # every other check would only repeat this one
+    elif "untranslated" in enabled and looks_dutch(target, lang):
+        name = _LANG_NAMES.get(lang, lang)
+        found.append(("still-dutch", f"the translation reads as Dutch, not {name}", target))
 
-    if "terminology" in config.enabled and terms:
-        _check_terms(target, terms, lang, add)
-    if "numbers" in config.enabled:
-        for issue in compare_numbers(
-            _without(source, pair.protected), _without(target, pair.protected), lang, SOURCE_LANG
-        ):
-            code, message, evidence = _describe_number(issue, lang)
-            add(code, message, evidence)
-    if "structure" in config.enabled:
+    if terms and "terminology" in enabled:
+        _check_terms(target, terms, lang, found)
+    protected = pair.protected
+    if "numbers" in enabled:
+        issues = compare_numbers(
+            _without(source, protected) if protected or "<" in source else source,
+            _without(target, protected) if protected or "<" in target else target,
+            lang,
+            SOURCE_LANG,
+        )
+        if issues:
+            found.extend(_describe_number(issue, lang) for issue in issues)
+    if "structure" in enabled:
         if pair.source_kind != pair.target_kind:
-            add("kind-mismatch", f"a {pair.source_kind} in the source is a {pair.target_kind} here")
-        for kept in pair.protected:
+            found.append(
+                (
+                    "kind-mismatch",
+                    f"a {pair.source_kind} in the source is a {pair.target_kind} here",
+                    "",
+                )
+            )
+        for kept in protected:
             if kept not in target:
-                add(
-                    "markup-missing", f"{kept!r} must be copied into the translation as it is", kept
+                found.append(
+                    (
+                        "markup-missing",
+                        f"{kept!r} must be copied into the translation as it is",
+                        kept,
+                    )
                 )
         if len(source) >= config.min_length:
             ratio = len(target) / len(source)
             low, high = config.length_ratio
             if not low <= ratio <= high:
-                add(
-                    "length-ratio",
+                message = (
                     f"the translation is {ratio:.2f} times as long as the source "
-                    f"(expected {low:g} to {high:g})",
+                    f"(expected {low:g} to {high:g})"
                 )
-    return out
+                found.append(("length-ratio", message, ""))
+    return _findings(pair, config, found) if found else []
+
+
+def _unpaired(pair: SegmentPair, config: CheckConfig) -> list[Finding]:
+    """The findings of a pair with a side missing, empty or blank."""
+    source, target = pair.source, pair.target
+    if source is None:
+        message = "this unit of the translation has no counterpart in the source"
+        return _findings(pair, config, [("segment-extra", message, target or "")])
+    if target is None:
+        message = "this source unit has no translation"
+        return _findings(pair, config, [("segment-missing", message, source)])
+    if not source.strip():
+        return []
+    return _findings(pair, config, [("empty", "the translation is empty", source)])
+
+
+def _findings(
+    pair: SegmentPair, config: CheckConfig, found: list[tuple[str, str, str]]
+) -> list[Finding]:
+    """A :class:`Finding` for each (code, message, evidence) whose check is enabled."""
+    return [
+        Finding(
+            CODES[code][0],
+            code,
+            config.severity_of(code),
+            message,
+            pair.source_location,
+            pair.target_location,
+            evidence,
+            pair.source or "",
+            pair.target or "",
+        )
+        for code, message, evidence in found
+        if CODES[code][0] in config.enabled
+    ]
 
 
 def _without(text: str, protected: tuple[str, ...]) -> str:
@@ -343,24 +359,22 @@ _PLACEHOLDER = re.compile(r"</?\d+/?>")
 _LANG_NAMES = {"fr": "French", "de": "German", "en": "English", "nl": "Dutch"}
 
 
-def _check_terms(target: str, terms: SegmentTerms, lang: str, add: Any) -> None:
+def _check_terms(
+    target: str, terms: SegmentTerms, lang: str, found: list[tuple[str, str, str]]
+) -> None:
     verification = verify(target, terms, lang, inflections=True)
     for required in verification.missing:
-        wanted = " or ".join(f'"{alternative}"' for alternative in required.alternatives)
         if required.copy:
-            add(
-                "dnt-changed",
-                f'"{required.source_text}" must be copied as it is',
-                required.source_text,
-            )
+            message = f'"{required.source_text}" must be copied as it is'
+            found.append(("dnt-changed", message, required.source_text))
         else:
-            add(
-                "missing-term",
-                f'"{required.source_text}" must be translated as {wanted} ({required.entry_id})',
-                required.source_text,
+            wanted = " or ".join(f'"{alternative}"' for alternative in required.alternatives)
+            message = (
+                f'"{required.source_text}" must be translated as {wanted} ({required.entry_id})'
             )
+            found.append(("missing-term", message, required.source_text))
     for forbidden in verification.forbidden_found:
-        add("forbidden-term", f'"{forbidden}" is forbidden by the glossary', forbidden)
+        found.append(("forbidden-term", f'"{forbidden}" is forbidden by the glossary', forbidden))
 
 
 def _describe_number(issue: NumberIssue, lang: str) -> tuple[str, str, str]:

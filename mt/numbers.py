@@ -239,45 +239,59 @@ _Raw = tuple[Decimal, str, str, int, int, str, int, bool]
 # What a match means: value, kind, length as a figure (scale word, percent sign or suffix included),
 # digits as written, scale, and whether it is well formed in its language.
 _Reading = tuple[Decimal, str, int, str, int, bool]
-# Readings memoised per language by the groups of a match: releases repeat their figures.
-_READINGS: dict[str, dict[tuple[str, ...], _Reading]] = {}
+
+# The pattern without its groups: findall then gives the text of each match, which is all that
+# :func:`_read` needs (the pattern matches that text alone as it matched it in its context: what
+# it asserts around a figure lies inside the match, or is asserted before the figure's digits).
+_FIGURE_TEXT = re.compile(re.sub(r"\(\?P<\w+>", "(?:", _FIGURE_PATTERN), re.VERBOSE)
 
 
-def _prepare(text: str, lang: str) -> tuple[str, re.Pattern[str], dict[tuple[str, ...], _Reading]]:
-    """The text to match (lower-cased), the pattern, and the readings known for ``lang``."""
-    lowered, pattern = text.lower(), _FIGURE
-    fold = len(lowered) != len(text)
-    if fold:  # rare: keep the text as it is, so that positions hold; match in any case
-        lowered, pattern = text, _figure_any_case()
-    readings = _READINGS.setdefault(lang, {})
-    if len(readings) > 65536:  # a bound for endless distinct figures
-        readings.clear()
-    return lowered, pattern, readings
+class _Readings(dict[str, _Reading]):
+    """What each figure means in one language, by the text of its match (lower-cased), read when
+    first met: releases repeat their figures, and then a figure costs a dictionary lookup."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, found: str) -> _Reading:
+        if len(self) >= 65536:  # a bound for endless distinct figures
+            self.clear()
+        match = _FIGURE.fullmatch(found)
+        assert match is not None, found
+        reading = self[found] = _read(match.groups(""), self.lang)
+        return reading
+
+
+_READINGS: dict[str, _Readings] = {}
+
+
+def _known(lang: str) -> _Readings:
+    known = _READINGS.get(lang)
+    if known is None:
+        known = _READINGS[lang] = _Readings(lang)
+    return known
 
 
 def _readings(text: str, lang: str) -> list[_Reading]:
     """What each figure of ``text`` means, in order, without where it stands: the fast path."""
-    lowered, pattern, known = _prepare(text, lang)
-    readings = []
-    for groups in pattern.findall(lowered):
-        reading = known.get(groups)
-        if reading is None:
-            reading = known[groups] = _read(groups, lang)
-        readings.append(reading)
-    return readings
+    lowered = text.lower()
+    if len(lowered) != len(text):  # rare ("İ"): match the text as it is, in any case
+        return [_read(match.groups(""), lang) for match in _figure_any_case().finditer(text)]
+    return list(map(_known(lang).__getitem__, _FIGURE_TEXT.findall(lowered)))
 
 
 def _scan(text: str, lang: str) -> list[_Raw]:
     """Every figure of ``text``, with where it stands."""
-    lowered, pattern, known = _prepare(text, lang)
+    lowered = text.lower()
+    if len(lowered) != len(text):  # rare ("İ"): positions hold in the text as it is
+        matches = _figure_any_case().finditer(text)
+        readings = [(match.start(), _read(match.groups(""), lang)) for match in matches]
+    else:
+        known = _known(lang)
+        readings = [(match.start(), known[match[0]]) for match in _FIGURE.finditer(lowered)]
     found: list[_Raw] = []
-    for match in pattern.finditer(lowered):
-        groups = match.groups("")  # as findall gives them, so that both share the readings
-        reading = known.get(groups)
-        if reading is None:
-            reading = known[groups] = _read(groups, lang)
-        value, kind, length, digits, scale, well_formed = reading
-        start = match.start()
+    for start, (value, kind, length, digits, scale, well_formed) in readings:
         end = start + length
         found.append((value, kind, text[start:end], start, end, digits, scale, well_formed))
     return found

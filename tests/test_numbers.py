@@ -164,24 +164,32 @@ def test_compare_numbers(
 
 
 def test_fast_readings_agree_with_the_full_scan() -> None:
-    """compare_numbers answers most pairs from memoised readings (one findall a text, no
-    positions); they must say what extract_numbers says, figure for figure, memo warm or cold."""
+    """compare_numbers answers most pairs from readings memoised by the text of each match (one
+    findall a text, no positions); they must say what the groups of each match say where it
+    stands, and what extract_numbers says, figure for figure, memo warm or cold."""
     import random
 
-    from mt.numbers import _readings
+    from mt.numbers import _FIGURE, _READINGS, _read, _readings
 
     pieces = [
         "1", "12", "2019", "10.000", "1\u00a0000", "3,5", "3.5", "1,000.5", "1'000", "14:30",
         "14.30", "14h30", "14u30", "21", "2ème", "0", "1.600", " uur", " Uhr", " pm", "%", " %",
         " procent", " per cent", " Pour Cent", " cent", " miljoen", " millions", " Millionen",
         " mln.", "mln", "ste", "th", "km", " ", "-", "F-", "A", "de", ".", ",", "İ", " MILJARD",
-        " per", "\n",
+        " per", "\n", "5", "30x", " uurs", " a.m.", "h", "u", "%x", " millionsx",
     ]  # fmt: skip
     rng = random.Random(7)
+    _READINGS.clear()
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 10)))
         for lang in ("nl", "fr", "de", "en"):
             figures = extract_numbers(text, lang)
+            expected = [(f.value, f.kind, f.well_formed) for f in figures]
+            lowered = text.lower()
+            if len(lowered) == len(text):  # read from the groups where each match stands
+                in_place = [_read(m.groups(""), lang) for m in _FIGURE.finditer(lowered)]
+                assert [(r[0], r[1], r[5]) for r in in_place] == expected, text
+                assert _readings(text, lang) == in_place, text
             for _ in range(2):  # the second time from the memo
                 readings = [(r[0], r[1], r[5]) for r in _readings(text, lang)]
-                assert readings == [(f.value, f.kind, f.well_formed) for f in figures], text
+                assert readings == expected, text
