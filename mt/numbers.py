@@ -382,42 +382,44 @@ def compare_numbers(
         and sorted(map(_VALUE, source_readings)) == sorted(map(_VALUE, target_readings))
     ):
         return ()
-    source_raw, target_raw = _scan(source, source_lang), _scan(target, target_lang)
-    source_figures = [Figure(*raw) for raw in source_raw]
-    target_figures = [Figure(*raw) for raw in target_raw]
+    # Else figure by figure, with positions; a Figure is made only for what an issue names.
+    source_figures, target_figures = _scan(source, source_lang), _scan(target, target_lang)
+    source_words = _SpelledOut(target, target_lang)  # source figures spelled out in the target
+    target_words = _SpelledOut(source, source_lang)
     issues: list[NumberIssue] = []
     unmatched_target = list(target_figures)
-    unmatched_source: list[Figure] = []
-    for figure in source_figures:
-        partner = _take(unmatched_target, lambda t, v=figure.value: t.value == v)
+    unmatched_source: list[_Raw] = []
+    for raw in source_figures:
+        partner = _take(unmatched_target, lambda t, v=raw[0]: t[0] == v)
         if partner is None:
-            unmatched_source.append(figure)
-        elif not partner.well_formed:
-            issues.append(NumberIssue("format", figure, partner))
-    still_unmatched: list[Figure] = []
-    for figure in unmatched_source:
+            unmatched_source.append(raw)
+        elif not partner[7]:
+            issues.append(NumberIssue("format", Figure(*raw), Figure(*partner)))
+    still_unmatched: list[_Raw] = []
+    for raw in unmatched_source:
+        value = raw[0]
         partner = _take(
-            unmatched_target, lambda t, v=figure.value: t.reread(source_lang) == v and t.value != v
+            unmatched_target, lambda t, v=value: t[0] != v and _reread(t, source_lang) == v
         )
         if partner is not None:
-            issues.append(NumberIssue("reformatted", figure, partner))
-        elif not _written_as_word(figure, target, target_lang):
-            still_unmatched.append(figure)
+            issues.append(NumberIssue("reformatted", Figure(*raw), Figure(*partner)))
+        elif raw not in source_words:
+            still_unmatched.append(raw)
     # What is left pairs up in order: a figure whose place another took was changed, not lost.
-    leftover_target = [t for t in unmatched_target if not _written_as_word(t, source, source_lang)]
-    for figure in still_unmatched:
+    leftover_target = [t for t in unmatched_target if t not in target_words]
+    for raw in still_unmatched:
         if leftover_target:
-            issues.append(NumberIssue("changed", figure, leftover_target.pop(0)))
+            issues.append(NumberIssue("changed", Figure(*raw), Figure(*leftover_target.pop(0))))
         else:
-            issues.append(NumberIssue("missing", figure, None))
-    issues.extend(NumberIssue("added", None, figure) for figure in leftover_target)
+            issues.append(NumberIssue("missing", Figure(*raw), None))
+    issues.extend(NumberIssue("added", None, Figure(*raw)) for raw in leftover_target)
     return tuple(issues)
 
 
 _VALUE, _WELL_FORMED = itemgetter(0), itemgetter(5)
 
 
-def _take(figures: list[Figure], accept: Callable[[Figure], bool]) -> Figure | None:
+def _take(figures: list[_Raw], accept: Callable[[_Raw], bool]) -> _Raw | None:
     """Remove and return the first figure ``accept`` takes, or None."""
     for index, figure in enumerate(figures):
         if accept(figure):
@@ -425,12 +427,28 @@ def _take(figures: list[Figure], accept: Callable[[Figure], bool]) -> Figure | N
     return None
 
 
+def _reread(raw: _Raw, lang: str) -> Decimal | None:
+    """:meth:`Figure.reread` of a figure not yet made a Figure."""
+    return Figure(*raw).reread(lang)
+
+
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
-def _written_as_word(figure: Figure, text: str, lang: str) -> bool:
-    """Whether ``text`` spells ``figure`` out ("3" and "drei"), for small whole numbers only."""
-    if figure.kind == "time" or figure.value > 100 or figure.value != figure.value.to_integral():
-        return False
-    words = NUMBER_WORDS.get(lang, {})
-    return any(words.get(word.lower()) == figure.value for word in _WORDS.findall(text))
+class _SpelledOut:
+    """Whether a text spells a figure out ("3" and "drei"), for small whole numbers only; the
+    text's number words are looked for once, when first asked."""
+
+    def __init__(self, text: str, lang: str) -> None:
+        self.text, self.lang = text, lang
+        self._values: set[int] | None = None
+
+    def __contains__(self, raw: _Raw) -> bool:
+        value, kind = raw[0], raw[1]
+        if kind == "time" or value > 100 or value != value.to_integral():
+            return False
+        if self._values is None:
+            words = NUMBER_WORDS.get(self.lang, {})
+            found = words.keys() & _WORDS.findall(self.text.lower())
+            self._values = {words[word] for word in found}
+        return value in self._values
