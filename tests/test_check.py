@@ -233,6 +233,35 @@ def test_looks_dutch(text: str, lang: str, dutch: bool) -> None:
     assert looks_dutch(text, lang) is dutch
 
 
+def test_looks_dutch_quick_rejection_never_changes_a_verdict() -> None:
+    """Most texts are answered from an automaton's matches alone; the verdict must be the one that
+    counting every word gives, with words glued to punctuation, digits and other words."""
+    import random
+
+    from mt.check import _DUTCH_ONLY, _TARGET_ONLY, _WORD
+
+    def by_counting(text: str, lang: str) -> bool:
+        words = _WORD.findall(text.lower())
+        dutch = sum(word in _DUTCH_ONLY[lang] for word in words)
+        target = sum(word in _TARGET_ONLY[lang] for word in words)
+        return len(words) >= 5 and dutch >= 2 and dutch > 2 * target and dutch * 8 >= len(words)
+
+    pieces = [
+        "het", "een", "van", "dat", "wordt", "niet", "le", "la", "des", "the", "der", "und",
+        "geld", "argent", "money", "Het", "VAN", "l'", "'", ",", ".", "(", ")", "2", "_", "-",
+        "«", "»", "’", "é", "x", " ", " ", " ", "\n", "İ", "ß", "²",
+    ]  # fmt: skip
+    rng = random.Random(11)
+    seen = set()
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        for lang in ("fr", "de", "en"):
+            verdict = looks_dutch(text, lang)
+            assert verdict is by_counting(text, lang), (text, lang)
+            seen.add(verdict)
+    assert seen == {True, False}
+
+
 def test_structure_checks_kinds_markup_and_length() -> None:
     source = "De leden van de Coalitie kwamen op 11 maart 2024 in Rome samen voor overleg."
     pairs = [
