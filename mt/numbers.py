@@ -122,7 +122,7 @@ _PERCENT_WORDS = frozenset(("procent", "percent", "pourcent", "prozent"))
 _FIGURE_PATTERN = r"""
     (?P<lead>[0-9])(?<![\w.,'\u00a0\u202f\u2009][0-9])(?<![^\W\d_]-[0-9])
     (?:
-        (?=[0-9]?[\s:hu.])  # (a time has one or two digits before its separator)
+        (?=[0-9]?(?:\s?[:h]|u|\.[0-5]))  # (what a time has after its first digit)
         (?:
             (?P<hour>(?<=[01])[0-9]|(?<=2)[0-3])?  # the hour's second digit, if any
             (?P<sep>\s?[:h]\s?|u)(?P<minute>[0-5][0-9])(?![0-9])
