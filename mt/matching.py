@@ -683,6 +683,61 @@ def _lemmas_contain(
     plain = target.plain
     if not all(key in plain for key in wanted_keys):
         return False
+    check_case = case is not CasePolicy.IGNORE
+    if len(plain) == len(target.text):  # the usual case: a word stands where its key does
+        found = _lemmas_where_keyed(target, wanted_words, wanted_keys, lang, check_case)
+        if found is not None:
+            return found
+    return _lemmas_word_by_word(target, wanted_words, wanted_keys, lang, check_case)
+
+
+def _lemmas_where_keyed(
+    target: _Target,
+    wanted_words: tuple[str, ...],
+    wanted_keys: tuple[str, ...],
+    lang: str,
+    check_case: bool,
+) -> bool | None:
+    """:func:`_lemmas_contain` for a text whose plain form keeps its offsets: only the words that
+    start with the first key are looked at (a substring search finds them), and the words after
+    them, without cutting the whole text into words. None: a word did not stand where its key did
+    in the plain text; the caller then compares word by word."""
+    text, plain = target.text, target.plain
+    first = wanted_keys[0]
+    wanted: list[frozenset[str] | None] = [None] * len(wanted_words)  # lemmas, looked up on need
+    start = plain.find(first)
+    while start >= 0:
+        if not start or not _is_word_char(plain[start - 1]):  # a word of the plain text starts
+            match = _WORD.match(text, start)
+            if match is None or (start and _is_word_char(text[start - 1])):
+                return None
+            for offset, wanted_key in enumerate(wanted_keys):
+                if offset:
+                    match = _WORD.search(text, match.end())
+                    if match is None or not plain.startswith(wanted_key, match.start()):
+                        break
+                word = match[0]
+                if check_case and not _same_capital(word, wanted_words[offset], offset == 0):
+                    break
+                lemmas = wanted[offset]
+                if lemmas is None:
+                    lemmas = wanted[offset] = _lemmas(wanted_words[offset], lang)
+                if not lemmas & _lemmas(word, lang):
+                    break
+            else:
+                return True
+        start = plain.find(first, start + 1)
+    return False
+
+
+def _lemmas_word_by_word(
+    target: _Target,
+    wanted_words: tuple[str, ...],
+    wanted_keys: tuple[str, ...],
+    lang: str,
+    check_case: bool,
+) -> bool:
+    """:func:`_lemmas_contain` on the text cut into words, each with its key."""
     words, keys, key_set = target.words
     for wanted_key in wanted_keys:
         if wanted_key not in key_set and (
@@ -690,7 +745,6 @@ def _lemmas_contain(
         ):
             return False
     wanted: list[frozenset[str] | None] = [None] * len(wanted_words)  # lemmas, looked up on need
-    check_case = case is not CasePolicy.IGNORE
     last_start = len(words) - len(wanted_words)
     first = wanted_keys[0]
     if len(first) == 3:  # a full key: the term can start only where a word has that key

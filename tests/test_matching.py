@@ -340,3 +340,41 @@ def test_automaton_agrees_with_tokenising_the_whole_text(glossary: Glossary) -> 
             rng.choice(pieces) + rng.choice(("", " ", " ", " ")) for _ in range(rng.randint(1, 12))
         )
         assert matcher._hits(text) == matcher._hits_by_tokens(text), text
+
+
+def test_lemmas_where_keyed_agree_with_comparing_word_by_word() -> None:
+    """Inflected terms are sought from where their first key stands in the plain text; cutting the
+    whole text into keyed words (the path for a text whose plain form moved its offsets) must
+    give the same verdicts, found and not found, in any case policy."""
+    import random
+
+    from mt.matching import (
+        _keyed_words,
+        _lemmas_contain,
+        _lemmas_where_keyed,
+        _lemmas_word_by_word,
+        _Target,
+    )
+
+    words = [
+        "coalition", "coalitions", "Coalition", "internationale", "Internationale", "Daech",
+        "daesh", "État", "état", "islamique", "islamiques", "Länder", "Land", "landes", "ab",
+        "Islamischen", "Islamischer", "l", "de", "des", "2", "F-16", "16", "_x", "co", "coal",
+    ]  # fmt: skip
+    separators = [" ", " ", ", ", ". ", "'", "-", "(", ") ", "’", "\n", "", "2"]
+    rng = random.Random(5)
+    verdicts = set()
+    for _ in range(1500):
+        text = "".join(rng.choice(words) + rng.choice(separators) for _ in range(rng.randint(1, 9)))
+        term = " ".join(rng.choice(words) for _ in range(rng.randint(1, 3)))
+        wanted_words, wanted_keys = _keyed_words(term)
+        for lang, case in (("fr", CasePolicy.IGNORE), ("de", CasePolicy.EXACT)):
+            check_case = case is not CasePolicy.IGNORE
+            expected = all(key in _Target(text).plain for key in wanted_keys) and (
+                _lemmas_word_by_word(_Target(text), wanted_words, wanted_keys, lang, check_case)
+            )
+            keyed = _lemmas_where_keyed(_Target(text), wanted_words, wanted_keys, lang, check_case)
+            assert keyed in (None, expected), (text, term, case)
+            assert _lemmas_contain(_Target(text), term, lang, case) is expected, (text, term, case)
+            verdicts.add(expected)
+    assert verdicts == {True, False}
