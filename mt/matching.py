@@ -716,13 +716,7 @@ def _lemmas_where_keyed(
                     match = _WORD.search(text, match.end())
                     if match is None or not plain.startswith(wanted_key, match.start()):
                         break
-                word = match[0]
-                if check_case and not _same_capital(word, wanted_words[offset], offset == 0):
-                    break
-                lemmas = wanted[offset]
-                if lemmas is None:
-                    lemmas = wanted[offset] = _lemmas(wanted_words[offset], lang)
-                if not lemmas & _lemmas(word, lang):
+                if not _stands_for(match[0], offset, wanted_words, wanted, lang, check_case):
                     break
             else:
                 return True
@@ -753,19 +747,32 @@ def _lemmas_word_by_word(
         starts = range(last_start + 1)
     for index in starts:
         for offset, wanted_key in enumerate(wanted_keys):
-            if keys[index + offset][: len(wanted_key)] != wanted_key:
-                break
             word = words[index + offset]
-            if check_case and not _same_capital(word, wanted_words[offset], offset == 0):
-                break
-            lemmas = wanted[offset]
-            if lemmas is None:
-                lemmas = wanted[offset] = _lemmas(wanted_words[offset], lang)
-            if not lemmas & _lemmas(word, lang):
+            if keys[index + offset][: len(wanted_key)] != wanted_key or not _stands_for(
+                word, offset, wanted_words, wanted, lang, check_case
+            ):
                 break
         else:
             return True
     return False
+
+
+def _stands_for(
+    word: str,
+    offset: int,
+    wanted_words: tuple[str, ...],
+    wanted: list[frozenset[str] | None],
+    lang: str,
+    check_case: bool,
+) -> bool:
+    """Whether ``word`` may stand for the term's word at ``offset``: the same initial case when
+    case counts, and a lemma in common (the term's lemmas are looked up once, into ``wanted``)."""
+    if check_case and not _same_capital(word, wanted_words[offset], offset == 0):
+        return False
+    lemmas = wanted[offset]
+    if lemmas is None:
+        lemmas = wanted[offset] = _lemmas(wanted_words[offset], lang)
+    return not lemmas.isdisjoint(_lemmas(word, lang))
 
 
 def _positions(items: list[str], item: str, last: int) -> list[int]:
