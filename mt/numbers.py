@@ -393,7 +393,7 @@ def compare_numbers(
         partner = _take(unmatched_target, lambda t, v=raw[0]: t[0] == v)
         if partner is None:
             unmatched_source.append(raw)
-        elif not partner[7]:
+        elif not partner[7]:  # (well_formed) the right value, the wrong separators
             issues.append(NumberIssue("format", Figure(*raw), Figure(*partner)))
     still_unmatched: list[_Raw] = []
     for raw in unmatched_source:
