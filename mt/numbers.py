@@ -113,7 +113,7 @@ _PERCENT_WORDS = frozenset(("procent", "percent", "pourcent", "prozent"))
 # follow them: letters stuck to the figure (an ordinal suffix, "21ste"), a percent sign, and the
 # next word when it may change the figure's meaning (a scale word, "670 miljoen", a percent word,
 # "per cent"), which the code then looks up. Any other word is left out of the match, so that the
-# groups of a match say all there is to know of a figure: readings are memoised by groups. A figure
+# text of a match says all there is to know of a figure: readings are memoised by it. A figure
 # may not follow a letter (or a letter and a hyphen): identifiers such as "F-16", "A400M" and "G7"
 # are names, not figures. Figures are written with the digits 0-9.
 #
@@ -276,17 +276,25 @@ def _known(lang: str) -> _Readings:
 def _readings(text: str, lang: str) -> list[_Reading]:
     """What each figure of ``text`` means, in order, without where it stands: the fast path."""
     lowered = text.lower()
-    if len(lowered) != len(text):  # rare ("İ"): match the text as it is, in any case
-        return [_read(match.groups(""), lang) for match in _figure_any_case().finditer(text)]
+    if len(lowered) != len(text):
+        return [reading for _, reading in _read_any_case(text, lang)]
     return list(map(_known(lang).__getitem__, _FIGURE_TEXT.findall(lowered)))
+
+
+def _read_any_case(text: str, lang: str) -> list[tuple[int, _Reading]]:
+    """Where each figure starts, and what it means, in a text that lower-casing lengthens ("İ"):
+    matched as it is, in any case, so that positions hold (rare: no memo)."""
+    return [
+        (match.start(), _read(match.groups(""), lang))
+        for match in _figure_any_case().finditer(text)
+    ]
 
 
 def _scan(text: str, lang: str) -> list[_Raw]:
     """Every figure of ``text``, with where it stands."""
     lowered = text.lower()
-    if len(lowered) != len(text):  # rare ("İ"): positions hold in the text as it is
-        matches = _figure_any_case().finditer(text)
-        readings = [(match.start(), _read(match.groups(""), lang)) for match in matches]
+    if len(lowered) != len(text):
+        readings = _read_any_case(text, lang)
     else:
         known = _known(lang)
         readings = [(match.start(), known[match[0]]) for match in _FIGURE.finditer(lowered)]
