@@ -243,8 +243,8 @@ def looks_dutch(text: str, lang: str) -> bool:
     """
     lowered = text.lower()
     size = len(lowered)
-    # (every letter is a word character to _WORD: a non-letter edge may still be none, and then
-    # the words below decide, which costs time, never a verdict)
+    # (an edge that is no letter to isalpha may still be a word character to _WORD, "²": then the
+    # text goes on to the count below, which costs time, never a different verdict)
     for _, start, end in _dutch_finder(lang).find_matches_as_indexes(lowered):
         if (not start or not lowered[start - 1].isalpha()) and (
             end == size or not lowered[end].isalpha()
@@ -262,6 +262,9 @@ def looks_dutch(text: str, lang: str) -> bool:
     return dutch >= 2 and dutch > 2 * target and dutch * 8 >= len(words)
 
 
+_Found = tuple[str, str, str]  # a finding's code, message and evidence, before it is a Finding
+
+
 def check_segment(
     pair: SegmentPair,
     lang: str,
@@ -273,7 +276,7 @@ def check_segment(
     if source is None or target is None or not source.strip() or not target.strip():
         return _unpaired(pair, config)
     enabled = config.enabled
-    found: list[tuple[str, str, str]] = []  # code, message, evidence: most pairs have none
+    found: list[_Found] = []  # most pairs have none
     # equal but for whitespace (the first characters tell most pairs apart)
     if target.lstrip()[:1] == source.lstrip()[:1] and target.split() == source.split():
         if len(_WORD.findall(source)) >= 3 or looks_dutch(source, lang):
@@ -288,10 +291,7 @@ def check_segment(
     protected = pair.protected
     if "numbers" in enabled:
         issues = compare_numbers(
-            _without(source, protected) if protected or "<" in source else source,
-            _without(target, protected) if protected or "<" in target else target,
-            lang,
-            SOURCE_LANG,
+            _without(source, protected), _without(target, protected), lang, SOURCE_LANG
         )
         if issues:
             found.extend(_describe_number(issue, lang) for issue in issues)
@@ -339,9 +339,7 @@ def _unpaired(pair: SegmentPair, config: CheckConfig) -> list[Finding]:
     return _findings(pair, config, [("empty", "the translation is empty", source)])
 
 
-def _findings(
-    pair: SegmentPair, config: CheckConfig, found: list[tuple[str, str, str]]
-) -> list[Finding]:
+def _findings(pair: SegmentPair, config: CheckConfig, found: list[_Found]) -> list[Finding]:
     """A :class:`Finding` for each (code, message, evidence) whose check is enabled."""
     return [
         Finding(
@@ -371,9 +369,7 @@ _PLACEHOLDER = re.compile(r"</?\d+/?>")
 _LANG_NAMES = {"fr": "French", "de": "German", "en": "English", "nl": "Dutch"}
 
 
-def _check_terms(
-    target: str, terms: SegmentTerms, lang: str, found: list[tuple[str, str, str]]
-) -> None:
+def _check_terms(target: str, terms: SegmentTerms, lang: str, found: list[_Found]) -> None:
     verification = verify(target, terms, lang, inflections=True)
     for required in verification.missing:
         if required.copy:
@@ -389,7 +385,7 @@ def _check_terms(
         found.append(("forbidden-term", f'"{forbidden}" is forbidden by the glossary', forbidden))
 
 
-def _describe_number(issue: NumberIssue, lang: str) -> tuple[str, str, str]:
+def _describe_number(issue: NumberIssue, lang: str) -> _Found:
     source, target = issue.source, issue.target
     name = _LANG_NAMES.get(lang, lang)
     if issue.kind == "missing":
