@@ -212,17 +212,10 @@ class SourceMatcher:
         if len(hits) == 1:  # the usual case: what one match asks, built once
             form, _start, _end, found, base = hits[0]
             return self._requirement(form, lang, found, base)[3]
-        required: list[RequiredTerm] = []
-        seen: set[tuple[str, tuple[str, ...]]] = set()
-        forbidden: dict[str, None] = {}
-        for form, _start, _end, found, base in hits:
-            term, banned, same, _ = self._requirement(form, lang, found, base)
-            if term is not None and same not in seen:
-                seen.add(same)
-                required.append(term)
-            if banned:
-                forbidden.update(dict.fromkeys(banned))
-        return SegmentTerms(required=tuple(required), forbidden=tuple(forbidden))
+        required, forbidden = _combined(
+            self._requirement(form, lang, found, base) for form, _start, _end, found, base in hits
+        )
+        return SegmentTerms(required=required, forbidden=forbidden)
 
     def _requirement(self, form: _Form, lang: str, found: str, base: str) -> _Requirement:
         """What one match asks of ``lang``, built once per form, language and text (``base``
@@ -354,6 +347,23 @@ def _requirement(entry: Entry, lang: str, found: str, base: str) -> _Requirement
     term = RequiredTerm(entry.id, found, alternatives, entry.case, copy)
     banned = tuple(dict.fromkeys(target.forbidden)) if target is not None else ()
     return term, banned, (entry.id, alternatives), SegmentTerms((term,), banned)
+
+
+def _combined(
+    made: Iterable[_Requirement],
+) -> tuple[tuple[RequiredTerm, ...], tuple[str, ...]]:
+    """The requirements of several matches as one: a term per entry and set of alternatives, in
+    match order, and every forbidden term once."""
+    required: list[RequiredTerm] = []
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    forbidden: dict[str, None] = {}
+    for term, banned, same, _ in made:
+        if term is not None and same not in seen:
+            seen.add(same)
+            required.append(term)
+        if banned:
+            forbidden.update(dict.fromkeys(banned))
+    return tuple(required), tuple(forbidden)
 
 
 # --------------------------------------------------------------------------- target side
@@ -856,13 +866,4 @@ def required_terms(
     One :class:`~mt.terms.RequiredTerm` per entry and set of alternatives, in match order; the
     forbidden terms of every matched entry, each once.
     """
-    required: list[RequiredTerm] = []
-    seen: set[tuple[str, tuple[str, ...]]] = set()
-    forbidden: dict[str, None] = {}
-    for match in matches:
-        term, banned, _, _ = _requirement(match.entry, lang, match.text, match.base)
-        if term is not None and (term.entry_id, term.alternatives) not in seen:
-            seen.add((term.entry_id, term.alternatives))
-            required.append(term)
-        forbidden.update(dict.fromkeys(banned))
-    return tuple(required), tuple(forbidden)
+    return _combined(_requirement(match.entry, lang, match.text, match.base) for match in matches)
