@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from check_throughput import code_signature, synthetic_glossary, synthetic_pairs  # noqa: E402
+from check_throughput import synthetic_glossary, synthetic_pairs  # noqa: E402
 
 from mt.check import CHECKS, CheckConfig, check_segments  # noqa: E402
 from mt.glossary import load_glossary  # noqa: E402
@@ -80,7 +80,6 @@ def main() -> None:
         return
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is needed: apt-get install valgrind")
-    print(code_signature())
     print(f"checks: {options.checks}; {options.pairs:,} nl-fr pairs, 5,000-entry glossary")
     for state in ("cold", "warm"):
         with ThreadPoolExecutor(max_workers=2) as pool:

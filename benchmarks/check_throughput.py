@@ -28,7 +28,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from mt._pure import compiled_modules
 from mt.check import CHECKS, CheckConfig, SegmentPair, check_segments
 from mt.glossary import Glossary, load_glossary
 
@@ -152,14 +151,6 @@ def startup(runs: int) -> dict[str, list[float]]:
     return times
 
 
-def code_signature() -> str:
-    """Which of mt's modules run compiled (setup.py), for the first line of every figure."""
-    compiled = compiled_modules()
-    if not compiled:
-        return "mt code: pure Python"
-    return f"mt code: {', '.join(compiled)} compiled with Cython (MT_PURE_PYTHON=1: pure Python)"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pairs", type=int, default=100_000)
@@ -171,7 +162,6 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core, as promised
 
-    print(code_signature())
     if not options.skip_throughput:
         rng = random.Random(20240311)
         tsv, terms = synthetic_glossary(options.entries, rng)

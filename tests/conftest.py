@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 from pathlib import Path
 
 import pytest
@@ -62,22 +61,6 @@ def tiny_multilingual_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         target_tokens=MULTILINGUAL_TOKENS,
         seed=1,
     )
-
-
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """Stop before testing a compiled module older than the Python file it was built from."""
-    import mt.check  # noqa: F401  (imports every compiled module)
-    from mt._pure import compiled_modules
-
-    for name in compiled_modules():
-        compiled = Path(sys.modules[name].__file__ or "")
-        source = compiled.with_name(f"{name.rpartition('.')[2]}.py")
-        if source.is_file() and source.stat().st_mtime > compiled.stat().st_mtime:
-            pytest.exit(
-                f"{source} changed after {compiled.name} was compiled from it: run `make build` "
-                "(`make test` does), or set MT_PURE_PYTHON=1 to test the Python files",
-                returncode=4,
-            )
 
 
 def pytest_terminal_summary(
