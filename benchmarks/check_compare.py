@@ -100,7 +100,12 @@ def main() -> None:
         if not (base / "mt").is_dir():
             worktree = Path(folder) / "base"
             add = ["worktree", "add", "--detach", str(worktree), options.base]
-            subprocess.run(["git", "-C", str(ROOT), *add], check=True, capture_output=True)
+            made = subprocess.run(["git", "-C", str(ROOT), *add], capture_output=True, text=True)
+            if made.returncode != 0:
+                parser.error(
+                    f"{options.base!r} is no folder with mt/ and no git revision: "
+                    f"{made.stderr.strip()}"
+                )
             base = worktree
         try:
             sides = {"this": ROOT, "base": base.resolve()}
