@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import statistics
 import subprocess
 import sys
@@ -36,20 +35,13 @@ def child(root: Path, pairs: int, passes: int) -> None:
     """One process: time ``passes`` passes of the project at ``root``; print the rates as JSON."""
     sys.path.insert(0, str(root))  # mt from that copy of the project
     sys.path.insert(1, str(HERE))  # the corpus from this one: the same for both versions
-    from check_throughput import synthetic_glossary, synthetic_pairs
+    from check_throughput import synthetic_setup
 
     from mt.check import CheckConfig, check_segments
-    from mt.glossary import load_glossary
 
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    rng = random.Random(20240311)
-    tsv, terms = synthetic_glossary(5000, rng)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "synthetic.tsv"
-        path.write_text(tsv, encoding="utf-8")
-        glossary = load_glossary([path])
-    corpus = synthetic_pairs(pairs, terms, rng)
+    glossary, corpus = synthetic_setup(pairs)
     check_segments(corpus[:2000], "fr", glossary, CheckConfig())
     rates = []
     for _ in range(passes):

@@ -20,32 +20,23 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from check_throughput import synthetic_glossary, synthetic_pairs  # noqa: E402
+from check_throughput import synthetic_setup  # noqa: E402
 
 from mt.check import CHECKS, CheckConfig, check_segments  # noqa: E402
-from mt.glossary import load_glossary  # noqa: E402
 
 
 def workload(pairs: int, state: str, checks: frozenset[str], measure: bool) -> None:
     """Set up, warm the caches as ``state`` says, then check ``pairs`` pairs if ``measure``."""
-    rng = random.Random(20240311)
-    tsv, terms = synthetic_glossary(5000, rng)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "synthetic.tsv"
-        path.write_text(tsv, encoding="utf-8")
-        glossary = load_glossary([path])
-    corpus = synthetic_pairs(1000 + pairs, terms, rng)
+    glossary, corpus = synthetic_setup(1000 + pairs)
     config = CheckConfig(enabled=checks)
     check_segments(corpus[:1000], "fr", glossary, config)  # one-time loads: lemma dictionaries
     measured = corpus[1000:]

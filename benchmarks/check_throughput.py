@@ -32,6 +32,7 @@ from mt.check import CHECKS, CheckConfig, SegmentPair, check_segments
 from mt.glossary import Glossary, load_glossary
 
 ROOT = Path(__file__).resolve().parent.parent
+SEED = 20240311  # the corpus and glossary of every run, and of the other benchmark scripts
 
 
 def _words(text: str) -> list[str]:
@@ -106,6 +107,21 @@ def synthetic_pairs(
     return pairs
 
 
+def load_tsv(tsv: str) -> Glossary:
+    """A glossary loaded by :func:`load_glossary` from ``tsv``, written to a temporary file."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "synthetic.tsv"
+        path.write_text(tsv, encoding="utf-8")
+        return load_glossary([path])
+
+
+def synthetic_setup(pairs: int, entries: int = 5000) -> tuple[Glossary, list[SegmentPair]]:
+    """The benchmark's glossary and corpus, the same in every run (a fixed seed)."""
+    rng = random.Random(SEED)
+    tsv, terms = synthetic_glossary(entries, rng)
+    return load_tsv(tsv), synthetic_pairs(pairs, terms, rng)
+
+
 def pairs_per_second(
     pairs: list[SegmentPair], glossary: Glossary, config: CheckConfig
 ) -> tuple[float, float, int]:
@@ -163,14 +179,11 @@ def main() -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core, as promised
 
     if not options.skip_throughput:
-        rng = random.Random(20240311)
+        rng = random.Random(SEED)
         tsv, terms = synthetic_glossary(options.entries, rng)
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "synthetic.tsv"
-            path.write_text(tsv, encoding="utf-8")
-            start = time.perf_counter()
-            glossary = load_glossary([path])
-            loaded = time.perf_counter() - start
+        start = time.perf_counter()
+        glossary = load_tsv(tsv)
+        loaded = time.perf_counter() - start
         start = time.perf_counter()
         glossary.matches("warm the matcher up")
         compiled = time.perf_counter() - start
