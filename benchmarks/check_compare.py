@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -35,12 +34,11 @@ def child(root: Path, pairs: int, passes: int) -> None:
     """One process: time ``passes`` passes of the project at ``root``; print the rates as JSON."""
     sys.path.insert(0, str(root))  # mt from that copy of the project
     sys.path.insert(1, str(HERE))  # the corpus from this one: the same for both versions
-    from check_throughput import synthetic_setup
+    from check_throughput import one_core, synthetic_setup
 
     from mt.check import CheckConfig, check_segments
 
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    one_core()
     glossary, corpus = synthetic_setup(pairs)
     check_segments(corpus[:2000], "fr", glossary, CheckConfig())
     rates = []
