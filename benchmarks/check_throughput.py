@@ -8,9 +8,13 @@
    checked by :func:`mt.check.check_segments` in this process, pinned to one core. Each check is
    also timed alone, so a slow part shows. Targets: >= 20,000 pairs/s for all checks together
    (the median of ``--repeat`` passes).
-2. ``mt check examples/release.nl.txt release.fr.txt`` (examples/release.fr.txt) in a fresh
+2. The same corpus as ``--releases`` Markdown and plain-text releases (``r000.nl.md`` beside
+   ``r000.fr.md``, a paragraph a pair), checked by ``mt check <folder> --format json -o ...`` in a
+   fresh process on the same core: pairs per CPU second of that process, from start-up to report
+   (reading, aligning, checking, writing). This is what a user's CI job sees, each pair once.
+3. ``mt check examples/release.nl.txt release.fr.txt`` (examples/release.fr.txt) in a fresh
    process, ``--runs`` times: the median wall time from process start to verdict. Target: < 0.5 s.
-3. ``mt --help`` and ``mt check --help`` in fresh processes, ``--runs`` times each, interleaved with
+4. ``mt --help`` and ``mt check --help`` in fresh processes, ``--runs`` times each, interleaved with
    a bare ``python -c pass`` for scale: median start-up times. Target (issue 5): < 0.3 s.
 
 Figures vary by about 30% on shared machines: compare runs made in one sitting.
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -138,6 +143,33 @@ def pairs_per_second(
     return len(pairs) / cpu, len(pairs) / wall, len(findings)
 
 
+def end_to_end(
+    pairs: list[SegmentPair], tsv: str, releases: int, suffix: str
+) -> tuple[float, float, str]:
+    """``mt check`` on ``pairs`` written as ``releases`` documents a side: CPU and wall seconds of
+    the process (start-up included), and its verdict."""
+    size = -(-len(pairs) // releases)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "glossary.tsv").write_text(tsv, encoding="utf-8")
+        docs = root / "docs"
+        docs.mkdir()
+        for number in range(releases):
+            chunk = pairs[number * size : (number + 1) * size]
+            for lang, side in (("nl", 0), ("fr", 1)):
+                text = "\n\n".join(pair.source if side == 0 else pair.target for pair in chunk)
+                (docs / f"r{number:03}.{lang}{suffix}").write_text(text + "\n", encoding="utf-8")
+        command = [sys.executable, "-m", "mt", "check", str(docs), "--format", "json"]
+        command += ["--glossary", str(root / "glossary.tsv"), "-o", str(root / "report.json")]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        result = subprocess.run(command, capture_output=True, text=True)  # (on this core)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return cpu, wall, result.stderr.strip().splitlines()[-1]
+
+
 def start_to_verdict(runs: int) -> tuple[list[float], int, str]:
     """Wall times of ``mt check`` on the example release in fresh processes, and its exit code."""
     with tempfile.TemporaryDirectory() as folder:
@@ -179,6 +211,7 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=5_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=3, help="passes of all checks together")
+    parser.add_argument("--releases", type=int, default=100, help="documents a side, end to end")
     parser.add_argument("--skip-throughput", action="store_true")
     options = parser.parse_args()
     one_core()
@@ -227,6 +260,10 @@ def main() -> None:
         verifying = time.process_time() - start
         print(f"{'  glossary.requirements':<28} {len(pairs) / matching:>12,.0f}")
         print(f"{'  matching.verify':<28} {len(pairs) / verifying:>12,.0f}")
+        for suffix in (".md", ".txt"):
+            cpu, wall, verdict = end_to_end(pairs, tsv, options.releases, suffix)
+            name = f"end to end, {suffix} releases"
+            print(f"{name:<28} {len(pairs) / cpu:>12,.0f} {len(pairs) / wall:>13,.0f}  {verdict}")
 
     times, code, verdict = start_to_verdict(options.runs)
     shown = ", ".join(f"{t:.2f}" for t in times)
