@@ -5,6 +5,7 @@ Exit codes: 0 clean, 1 a finding reaches ``--fail-on``, 2 usage or input errors.
 
 from __future__ import annotations
 
+import gc
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -101,11 +102,14 @@ def command(
             glossary = load_glossary([Path("glossaries")])
         else:
             glossary = load_glossary(None)
-    reports = tuple(
-        check_files(source, target, pair_lang, glossary, config)
-        for source, target, pair_lang in pairs
-    )
-    run = CheckRun(reports, config, glossary.version if glossary is not None else "")
+    reports = []
+    for source, target, pair_lang in pairs:
+        # What is alive now (the glossary, its matcher and memos, the reports so far) lives to the
+        # end of the run: the garbage collector need not walk it again for every file. Walking
+        # a 5,000-entry glossary's ~100,000 objects was a tenth of a large run.
+        gc.freeze()
+        reports.append(check_files(source, target, pair_lang, glossary, config))
+    run = CheckRun(tuple(reports), config, glossary.version if glossary is not None else "")
     if output is not None:
         from mt.documents import write_atomic
 
