@@ -50,6 +50,7 @@ _PLACEHOLDER = re.compile(r"</?\d+/?>")
 _URL = re.compile(
     r"\b(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]|\b[\w.+-]+@[\w-]+\.[\w.-]+\w"
 )
+_LETTER = re.compile(r"[^\W\d_]")
 _WRAP = "\ue000"  # marks a line break inside a rewrapped translation before markup is restored
 
 
@@ -191,7 +192,7 @@ class _Builder:
         Markup around the whole unit (``*Laatst bijgewerkt*``, ``- [Persbericht](https://...)``)
         moves into the template: the decoder then has no placeholder to copy.
         """
-        if not re.search(r"[^\W\d_]", _PLACEHOLDER.sub("", text)):
+        if not _LETTER.search(_PLACEHOLDER.sub("", text) if "<" in text else text):
             return list(original)
         before: list[_Part] = []
         after: list[_Part] = []
@@ -208,8 +209,12 @@ class _Builder:
             if breaks:  # the markup now sits outside the rewrapped lines
                 widths = [widths[0] - len(_text_of(opener.markup)), *widths[1:]]
                 widths = [*widths[:-1], widths[-1] - len(_text_of(closer.markup))]
-        keep = tuple(dict.fromkeys(match.group() for match in _URL.finditer(text)))
-        protected = tuple(dict.fromkeys(_PLACEHOLDER.findall(text))) + keep
+        keep: tuple[str, ...] = ()
+        if "://" in text or "www." in text or "@" in text:  # (what every _URL match holds)
+            keep = tuple(dict.fromkeys(match.group() for match in _URL.finditer(text)))
+        protected = keep
+        if "<" in text:
+            protected = tuple(dict.fromkeys(_PLACEHOLDER.findall(text))) + keep
         self.units.append(TextUnit(text, line, kind, protected))
         slot = _Slot(
             len(self.units) - 1,
