@@ -88,11 +88,17 @@ def parse_document(text: str, format: str, source: str = "<string>") -> Document
 
 def _merge_literals(parts: Sequence[_Part]) -> tuple[_Part, ...]:
     merged: list[_Part] = []
+    run: list[str] = []  # consecutive literals, joined once
     for part in parts:
-        if isinstance(part, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += part
-        elif part != "":
+        if not isinstance(part, str):
+            if run:
+                merged.append("".join(run))
+                run = []
             merged.append(part)
+        elif part:
+            run.append(part)
+    if run:
+        merged.append("".join(run))
     return tuple(merged)
 
 

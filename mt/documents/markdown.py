@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from mt.documents.model import _Builder, _Markup, _Numbers, _split_ending
 
@@ -24,6 +25,7 @@ _MD_HTML_BLOCK = re.compile(r"[ ]{0,3}</?[A-Za-z][A-Za-z0-9-]*(?:\s|/?>|$)")
 # Every alternative starts with a literal character (a backtick run is one backtick, then more;
 # "![" and "[" are two alternatives): the regex engine then skips ahead to the next such character
 # instead of trying each alternative at every offset, which makes a search through prose 8x faster.
+_MD_MARKERS = frozenset("`~-*+#=_[<|:")  # the first characters of the block markers above
 _MD_TOKEN = re.compile(
     r"\\.|``*|<(?:https?://|mailto:)[^>\s]+>|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"
     r"|!\[|\[|\*\*|__|~~|\*|_"
@@ -58,24 +60,28 @@ def _parse_markdown(text: str, builder: _Builder) -> None:
             if body.strip().startswith(fence):
                 fence = ""
             continue
-        quote_match = _MD_QUOTE.match(body)
+        quote_match = _MD_QUOTE.match(body) if ">" in body[:4] else None
         quote = quote_match.group() if quote_match else ""
         rest = body[len(quote) :]
         stripped = rest.strip()
-        fence_match = _MD_FENCE.match(rest)
-        item = _MD_ITEM.fullmatch(rest)
-        heading = _MD_HEADING.fullmatch(rest)
-        if block and kind in ("paragraph", "quote") and _MD_SETEXT.fullmatch(rest) and stripped:
+        # Most lines are prose or blank: only these first characters can begin a block marker.
+        marker = stripped[:1] in _MD_MARKERS or stripped[:1].isdigit()
+        fence_match = _MD_FENCE.match(rest) if marker else None
+        item = _MD_ITEM.fullmatch(rest) if marker else None
+        heading = _MD_HEADING.fullmatch(rest) if marker else None
+        if marker and block and kind in ("paragraph", "quote") and _MD_SETEXT.fullmatch(rest):
             kind = "heading"  # the line under a paragraph makes it a heading
             flush()
             builder.template.append(line)
-        elif (
-            not stripped
-            or fence_match
-            or _MD_BREAK.fullmatch(rest)
-            or _MD_REFERENCE.fullmatch(rest)
-            or _MD_HTML_BLOCK.match(rest)
-            or (_MD_TABLE_RULE.fullmatch(rest) and "-" in rest)
+        elif not stripped or (
+            marker
+            and (
+                fence_match
+                or _MD_BREAK.fullmatch(rest)
+                or _MD_REFERENCE.fullmatch(rest)
+                or _MD_HTML_BLOCK.match(rest)
+                or (_MD_TABLE_RULE.fullmatch(rest) and "-" in rest)
+            )
         ):
             flush()
             builder.template.append(line)
@@ -133,26 +139,22 @@ def _markdown_row(body: str, ending: str, number: int, builder: _Builder) -> Non
 
 
 def _markdown_unit(block: list[_MdLine], kind: str, builder: _Builder) -> None:
-    joined = " ".join(line.content for line in block)
-    unit_text, markups = _markdown_inline(joined, _Numbers())
-    breaks = [
-        line.end + following.prefix for line, following in zip(block, block[1:], strict=False)
-    ]
-    original = block[0].content + "".join(
-        b + line.content for b, line in zip(breaks, block[1:], strict=True)
-    )
     builder.template.append(block[0].prefix)
-    builder.template.extend(
-        builder.unit(
-            unit_text,
-            block[0].number,
-            kind,
-            [original],
-            markups,
-            breaks=breaks if len(block) > 1 else (),
-            widths=[len(line.content) for line in block] if len(block) > 1 else (),
+    if len(block) == 1:
+        unit_text, markups = _markdown_inline(block[0].content, _Numbers())
+        parts = builder.unit(unit_text, block[0].number, kind, [block[0].content], markups)
+    else:  # a wrapped block: one unit, rewrapped as the source was
+        joined = " ".join(line.content for line in block)
+        unit_text, markups = _markdown_inline(joined, _Numbers())
+        breaks = [line.end + following.prefix for line, following in pairwise(block)]
+        original = block[0].content + "".join(
+            b + line.content for b, line in zip(breaks, block[1:], strict=True)
         )
-    )
+        widths = [len(line.content) for line in block]
+        parts = builder.unit(
+            unit_text, block[0].number, kind, [original], markups, breaks=breaks, widths=widths
+        )
+    builder.template.extend(parts)
     builder.template.append(block[-1].end)
 
 
