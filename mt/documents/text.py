@@ -7,7 +7,7 @@ import re
 
 from mt.documents.model import _Builder, _split_ending
 
-_TEXT_LINE = re.compile(r"(?P<prefix>\s*(?:[-*•–]\s+|\d{1,3}[.)]\s+)?)(?P<content>.*?)(?P<end>\s*)")
+_TEXT_PREFIX = re.compile(r"\s*(?:[-*•–]\s+|\d{1,3}[.)]\s+)?")  # indentation, a list marker
 
 
 def _parse_text(text: str, builder: _Builder) -> None:
@@ -15,12 +15,12 @@ def _parse_text(text: str, builder: _Builder) -> None:
     own line, and consecutive lines are separate items, not a wrapped paragraph."""
     for number, line in enumerate(text.splitlines(keepends=True), start=1):
         body, ending = _split_ending(line)
-        match = _TEXT_LINE.fullmatch(body)
-        if not body.strip() or match is None:
+        if not body.strip():
             builder.template.append(line)  # blank, or only a non-breaking space: kept, untranslated
             continue
-        prefix, content = match.group("prefix"), match.group("content")
+        prefix = _TEXT_PREFIX.match(body).group()  # (it matches the empty string too)
+        content = body[len(prefix) :].rstrip()
         kind = "item" if prefix.strip() else "paragraph" if builder.units else "title"
         builder.template.append(prefix)
         builder.template.extend(builder.unit(content, number, kind, [content]))
-        builder.template.append(match.group("end") + ending)
+        builder.template.append(body[len(prefix) + len(content) :] + ending)
