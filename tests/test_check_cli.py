@@ -182,6 +182,22 @@ def test_output_file_gets_the_report_and_stderr_the_verdict(project: Path) -> No
     ET.parse(project / "report.xml")
 
 
+@pytest.mark.parametrize("quiet", [False, True])
+def test_many_translations_show_progress_on_a_terminal_unless_quiet(
+    project: Path, monkeypatch: pytest.MonkeyPatch, quiet: bool
+) -> None:
+    monkeypatch.setattr("mt.cli.options._interactive", lambda: True)
+    code, out, err = run(".", "--format", "json", *(["--quiet"] if quiet else []))
+    assert code == 0
+    assert ("checking translations" in err) is not quiet
+    assert len(json.loads(out)["files"]) == 3  # the report itself is untouched
+
+
+def test_no_progress_bar_off_a_terminal(project: Path) -> None:
+    code, _, err = run(".")
+    assert code == 0 and "checking translations" not in err
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from mt.cli.options import glossary_option
+from mt.cli.options import glossary_option, progress_reporter
 
 if TYPE_CHECKING:
     from mt.check import CheckConfig
@@ -69,6 +69,7 @@ Config: [check] in .mt.toml, or [tool.mt.check] in pyproject.toml.
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the report to this file instead of standard output.",
 )
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar (drawn on a terminal only).")
 def command(
     paths: tuple[Path, ...],
     lang: str | None,
@@ -78,6 +79,7 @@ def command(
     fail_on: str | None,
     config_path: Path | None,
     output: Path | None,
+    quiet: bool,
 ) -> None:
     """Check translations against their Dutch source: glossary terms, figures, untranslated or
     missing segments, and structure.
@@ -103,12 +105,15 @@ def command(
         else:
             glossary = load_glossary(None)
     reports = []
-    for source, target, pair_lang in pairs:
-        # What is alive now (the glossary, its matcher and memos, the reports so far) lives to the
-        # end of the run: the garbage collector need not walk it again for every file. Walking
-        # a 5,000-entry glossary's ~100,000 objects was a tenth of a large run.
-        gc.freeze()
-        reports.append(check_files(source, target, pair_lang, glossary, config))
+    with progress_reporter(enabled=not quiet and len(pairs) > 1) as progress:
+        for source, target, pair_lang in pairs:
+            # What is alive now (the glossary, its matcher and memos, the reports so far) lives to
+            # the end of the run: the garbage collector need not walk it again for every file.
+            # Walking a 5,000-entry glossary's ~100,000 objects was a tenth of a large run.
+            gc.freeze()
+            reports.append(check_files(source, target, pair_lang, glossary, config))
+            if progress is not None:
+                progress("checking translations", len(reports), len(pairs))
     run = CheckRun(tuple(reports), config, glossary.version if glossary is not None else "")
     if output is not None:
         from mt.documents import write_atomic

@@ -50,13 +50,18 @@ class _ProgressBar:
             self._bar = None
 
 
+def _interactive() -> bool:
+    """Whether a person watches stderr (a terminal), not a log file or a pipe."""
+    return sys.stderr.isatty()
+
+
 @contextlib.contextmanager
 def progress_reporter(*, enabled: bool = True) -> Iterator[Callable[[str, int, int], None] | None]:
     """A ``progress(label, done, total)`` callback drawing a bar per label on stderr.
 
     Yields None (no bar) when disabled or when stderr is not a terminal, so logs stay clean.
     """
-    if not enabled or not sys.stderr.isatty():
+    if not enabled or not _interactive():
         yield None
         return
     bar = _ProgressBar()
