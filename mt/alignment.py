@@ -117,6 +117,27 @@ def source_candidates(translation: Path) -> list[Path]:
     ]
 
 
+class _Translations:
+    """The translations beside each source, by source: each folder listed once (a folder of n
+    releases was listed again for each of them)."""
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, dict[Path, list[tuple[Path, str]]]] = {}
+
+    def translations_of(self, source: Path) -> list[tuple[Path, str]]:
+        from mt.documents import language_of
+
+        by_source = self._folders.get(source.parent)
+        if by_source is None:
+            by_source = self._folders[source.parent] = {}
+            for sibling in documents_in(source.parent, recursive=False):
+                lang = language_of(sibling)
+                if lang is not None and lang != SOURCE_LANG:
+                    for candidate in source_candidates(sibling):
+                        by_source.setdefault(candidate, []).append((sibling, lang))
+        return by_source.get(source, [])
+
+
 def find_pairs(paths: Sequence[Path], lang: str | None = None) -> list[tuple[Path, Path, str]]:
     """(source, translation, language) for the paths given on the command line.
 
@@ -135,6 +156,7 @@ def find_pairs(paths: Sequence[Path], lang: str | None = None) -> list[tuple[Pat
         raise _together(problems)
 
     pairs: dict[tuple[Path, Path], str] = {}
+    beside = _Translations()
     files = [path for path in paths if path.is_file()]
     explicit = (
         len(paths) >= 2
@@ -186,12 +208,8 @@ def find_pairs(paths: Sequence[Path], lang: str | None = None) -> list[tuple[Pat
                         )
                     continue
                 if document_lang == SOURCE_LANG:
-                    for sibling in documents_in(document.parent, recursive=False):
-                        sibling_lang = language_of(sibling)
-                        if sibling_lang not in (None, SOURCE_LANG) and document in {
-                            candidate for candidate in source_candidates(sibling)
-                        }:
-                            pairs[(document, sibling)] = sibling_lang  # type: ignore[assignment]
+                    for sibling, sibling_lang in beside.translations_of(document):
+                        pairs[(document, sibling)] = sibling_lang
                     continue
                 sources = [c for c in source_candidates(document) if c.is_file() and c != document]
                 if not sources:

@@ -214,6 +214,26 @@ def test_pairs_are_found_by_name(project: Path, args: list[str]) -> None:
     assert targets == ["release.de.md", "release.en.md", "release.fr.md"]
 
 
+def test_a_folder_pairs_each_source_with_its_own_translations(project: Path) -> None:
+    from mt.alignment import find_pairs
+
+    for folder, stem in (("a", "one"), ("a", "two"), ("b", "one")):
+        (project / folder).mkdir(exist_ok=True)
+        (project / folder / f"{stem}.nl.md").write_text(SOURCE_MD, encoding="utf-8")
+    (project / "a" / "one.fr.md").write_text(GOOD["fr"], encoding="utf-8")
+    (project / "a" / "two.de.md").write_text(GOOD["de"], encoding="utf-8")
+    (project / "a" / "two.en.md").write_text(GOOD["en"], encoding="utf-8")
+    (project / "b" / "one.md").write_text(GOOD["fr"], encoding="utf-8")  # a source, no language
+    (project / "b" / "one.fr.md").write_text(GOOD["fr"], encoding="utf-8")
+    found = {(s.relative_to(project), t.name, lang) for s, t, lang in find_pairs([project])}
+    assert found - {(Path("release.nl.md"), f"release.{lang}.md", lang) for lang in GOOD} == {
+        (Path("a/one.nl.md"), "one.fr.md", "fr"),
+        (Path("a/two.nl.md"), "two.de.md", "de"),
+        (Path("a/two.nl.md"), "two.en.md", "en"),
+        (Path("b/one.nl.md"), "one.fr.md", "fr"),
+    }
+
+
 def test_lang_option_for_files_named_without_language(project: Path) -> None:
     (project / "bron.md").write_text(SOURCE_MD, encoding="utf-8")
     (project / "doel.md").write_text(GOOD["de"], encoding="utf-8")
