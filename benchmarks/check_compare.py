@@ -1,6 +1,7 @@
 """Is this working tree's `mt check` faster than another version's? Timed in turn, many times.
 
     .venv/bin/python benchmarks/check_compare.py BASE [--rounds 5] [--passes 3] [--pairs 100000]
+        [--end-to-end md|txt [--releases 100]]
 
 BASE is a git revision (checked out into a temporary worktree) or a folder holding another copy of
 the project. Each round runs one fresh process for each version, in alternating order, pinned to
@@ -8,6 +9,11 @@ one core: it builds the corpus and glossary of ``check_throughput.py`` (the same
 2,000 pairs to load what loads once, then times ``--passes`` passes of all checks over the corpus.
 The figures are pairs per CPU second: the median of every pass and of the warm passes (the second
 on), the range, and the ratio of the medians.
+
+With ``--end-to-end md`` (or ``txt``) the corpus is written once as ``--releases`` releases a side,
+as ``check_throughput.py`` writes it, and each round runs ``mt check`` on that folder once with
+each version's ``mt``: pairs per CPU second of the whole command (start-up, reading, pairing,
+checking, the JSON report).
 
 Why: on the shared machines this project runs on, one pass varies by up to 30% from the next, and
 instruction counts (``check_instructions.py``) do not say how time moves: compiling the checks with
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import statistics
 import subprocess
 import sys
@@ -61,6 +68,13 @@ def run_child(root: Path, pairs: int, passes: int) -> list[float]:
     return report["rates"]
 
 
+def end_to_end_rate(docs: Path, project: Path, pairs: int) -> list[float]:
+    from check_throughput import run_mt_check
+
+    cpu, _, _ = run_mt_check(docs, project)
+    return [pairs / cpu]
+
+
 def summary(name: str, rounds: list[list[float]]) -> tuple[str, float]:
     every = [rate for rates in rounds for rate in rates]
     warm = [rate for rates in rounds for rate in rates[1:]] or every
@@ -77,6 +91,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--passes", type=int, default=3)
     parser.add_argument("--pairs", type=int, default=100_000)
+    parser.add_argument("--end-to-end", choices=("md", "txt"), help="time mt check on releases")
+    parser.add_argument("--releases", type=int, default=100, help="documents a side, end to end")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
@@ -97,15 +113,40 @@ def main() -> None:
                     f"{made.stderr.strip()}"
                 )
             base = worktree
+        docs = None
+        if options.end_to_end:
+            sys.path.insert(0, str(HERE))
+            from check_throughput import (
+                SEED,
+                one_core,
+                synthetic_glossary,
+                synthetic_pairs,
+                write_releases,
+            )
+
+            one_core()  # (the processes it starts run on this core too)
+            rng = random.Random(SEED)
+            tsv, terms = synthetic_glossary(5000, rng)
+            corpus = synthetic_pairs(options.pairs, terms, rng)
+            suffix = f".{options.end_to_end}"
+            docs = write_releases(Path(folder), corpus, tsv, options.releases, suffix)
         try:
             sides = {"this": ROOT, "base": base.resolve()}
             results: dict[str, list[list[float]]] = {name: [] for name in sides}
             print(f"this: {ROOT}; base: {options.base}; {options.pairs:,} pairs, ", end="")
-            print(f"{options.passes} passes a process, {options.rounds} rounds, one core")
+            if docs is not None:
+                print(f"mt check on {options.releases} {suffix} releases a side, ", end="")
+            else:
+                print(f"{options.passes} passes a process, ", end="")
+            print(f"{options.rounds} rounds, one core")
             for index in range(options.rounds):
                 order = list(sides) if index % 2 == 0 else list(reversed(sides))
                 for name in order:
-                    results[name].append(run_child(sides[name], options.pairs, options.passes))
+                    if docs is not None:
+                        rates = end_to_end_rate(docs, sides[name], options.pairs)
+                    else:
+                        rates = run_child(sides[name], options.pairs, options.passes)
+                    results[name].append(rates)
                 shown = ", ".join(f"{name} {max(results[name][-1]):,.0f}" for name in sides)
                 print(f"  round {index + 1}: best pass {shown}", flush=True)
         finally:

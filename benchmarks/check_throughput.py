@@ -1,7 +1,7 @@
 """How fast ``mt check`` is: segment pairs per second on one core, and start-to-verdict wall time.
 
     .venv/bin/python benchmarks/check_throughput.py [--pairs 100000] [--entries 5000] [--runs 5]
-        [--repeat 3]
+        [--repeat 3] [--releases 100]
 
 1. A synthetic corpus of Dutch/French segment pairs (figures, glossary terms, some planted errors)
    and a synthetic glossary of ``--entries`` entries (written as TSV, loaded by ``load_glossary``),
@@ -143,31 +143,49 @@ def pairs_per_second(
     return len(pairs) / cpu, len(pairs) / wall, len(findings)
 
 
+def write_releases(
+    folder: Path, pairs: list[SegmentPair], tsv: str, releases: int, suffix: str
+) -> Path:
+    """``pairs`` as ``releases`` documents a side in ``folder``/docs (a paragraph a pair), and the
+    glossary as ``folder``/glossary.tsv; the docs folder."""
+    size = -(-len(pairs) // releases)
+    (folder / "glossary.tsv").write_text(tsv, encoding="utf-8")
+    docs = folder / "docs"
+    docs.mkdir()
+    for number in range(releases):
+        chunk = pairs[number * size : (number + 1) * size]
+        for lang, side in (("nl", 0), ("fr", 1)):
+            text = "\n\n".join(pair.source if side == 0 else pair.target for pair in chunk)
+            (docs / f"r{number:03}.{lang}{suffix}").write_text(text + "\n", encoding="utf-8")
+    return docs
+
+
+def run_mt_check(docs: Path, project: Path = ROOT) -> tuple[float, float, str]:
+    """``mt check <docs> --format json -o ...`` with the ``mt`` of ``project``, in a fresh process
+    on this core, run in ``docs``' parent (no config file of the caller's applies): CPU and wall
+    seconds of that process (start-up included), and its verdict."""
+    command = [sys.executable, "-m", "mt", "check", str(docs), "--format", "json"]
+    command += ["--glossary", "glossary.tsv", "-o", "report.json"]
+    environment = {**os.environ, "PYTHONPATH": str(project)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run(
+        command, cwd=docs.parent, env=environment, capture_output=True, text=True, check=False
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"mt check of {project} failed:\n{result.stderr[-3000:]}")
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return cpu, wall, result.stderr.strip().splitlines()[-1]
+
+
 def end_to_end(
     pairs: list[SegmentPair], tsv: str, releases: int, suffix: str
 ) -> tuple[float, float, str]:
-    """``mt check`` on ``pairs`` written as ``releases`` documents a side: CPU and wall seconds of
-    the process (start-up included), and its verdict."""
-    size = -(-len(pairs) // releases)
+    """``mt check`` on ``pairs`` written as ``releases`` documents a side."""
     with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        (root / "glossary.tsv").write_text(tsv, encoding="utf-8")
-        docs = root / "docs"
-        docs.mkdir()
-        for number in range(releases):
-            chunk = pairs[number * size : (number + 1) * size]
-            for lang, side in (("nl", 0), ("fr", 1)):
-                text = "\n\n".join(pair.source if side == 0 else pair.target for pair in chunk)
-                (docs / f"r{number:03}.{lang}{suffix}").write_text(text + "\n", encoding="utf-8")
-        command = [sys.executable, "-m", "mt", "check", str(docs), "--format", "json"]
-        command += ["--glossary", str(root / "glossary.tsv"), "-o", str(root / "report.json")]
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        result = subprocess.run(command, capture_output=True, text=True)  # (on this core)
-        wall = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return cpu, wall, result.stderr.strip().splitlines()[-1]
+        return run_mt_check(write_releases(Path(folder), pairs, tsv, releases, suffix))
 
 
 def start_to_verdict(runs: int) -> tuple[list[float], int, str]:
