@@ -193,6 +193,15 @@ def test_many_translations_show_progress_on_a_terminal_unless_quiet(
     assert len(json.loads(out)["files"]) == 3  # the report itself is untouched
 
 
+def test_the_collector_settings_of_a_run_are_undone(project: Path) -> None:
+    import gc
+
+    before = gc.get_threshold()
+    code, _, _ = run(".")
+    assert code == 0
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
 def test_no_progress_bar_off_a_terminal(project: Path) -> None:
     code, _, err = run(".")
     assert code == 0 and "checking translations" not in err

@@ -107,17 +107,23 @@ def command(
     reports = []
     # A run allocates millions of short-lived objects and few cycles: the youngest generation is
     # collected every 10,000 allocations, not every 700 (that, and the older collections it set
-    # off, took a twentieth of a run of 100 releases).
+    # off, took a twentieth of a run of 100 releases). Both settings are undone at the end, for a
+    # caller that runs the command in its own process (tests, scripts).
+    threshold = gc.get_threshold()
     gc.set_threshold(10_000, 10, 10)
-    with progress_reporter(enabled=not quiet and len(pairs) > 1) as progress:
-        for source, target, pair_lang in pairs:
-            # What is alive now (the glossary, its matcher and memos, the reports so far) lives to
-            # the end of the run: the garbage collector need not walk it again for every file.
-            # Walking a 5,000-entry glossary's ~100,000 objects was a tenth of a large run.
-            gc.freeze()
-            reports.append(check_files(source, target, pair_lang, glossary, config))
-            if progress is not None:
-                progress("checking translations", len(reports), len(pairs))
+    try:
+        with progress_reporter(enabled=not quiet and len(pairs) > 1) as progress:
+            for source, target, pair_lang in pairs:
+                # What is alive now (the glossary, its matcher and memos, the reports so far) lives
+                # to the end of the run: the collector need not walk it again for every file.
+                # Walking a 5,000-entry glossary's ~100,000 objects was a tenth of a large run.
+                gc.freeze()
+                reports.append(check_files(source, target, pair_lang, glossary, config))
+                if progress is not None:
+                    progress("checking translations", len(reports), len(pairs))
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
     run = CheckRun(tuple(reports), config, glossary.version if glossary is not None else "")
     if output is not None:
         from mt.documents import write_atomic
