@@ -156,7 +156,8 @@ def main() -> None:
                     check=False,
                     capture_output=True,
                 )
-    print(f"{'version':<10} {'median':>9} {'warm':>9}   range (pairs/CPU s, all checks)")
+    timed = f"mt check on .{options.end_to_end} releases" if options.end_to_end else "all checks"
+    print(f"{'version':<10} {'median':>9} {'warm':>9}   range (pairs/CPU s, {timed})")
     lines = {name: summary(name, rounds) for name, rounds in results.items()}
     for line, _ in lines.values():
         print(line)
