@@ -196,8 +196,13 @@ class _Builder:
             return list(original)
         before: list[_Part] = []
         after: list[_Part] = []
-        by_placeholder = {markup.placeholder: markup for markup in markups}
-        while (outer := _OUTER_PAIR.fullmatch(text)) and f"<{outer[1]}>" in by_placeholder:
+        # (markup around the whole unit has placeholders: a unit without markups has none)
+        by_placeholder = {markup.placeholder: markup for markup in markups} if markups else {}
+        while (
+            by_placeholder
+            and (outer := _OUTER_PAIR.fullmatch(text))
+            and f"<{outer[1]}>" in by_placeholder
+        ):
             opener = by_placeholder[f"<{outer[1]}>"]
             closer = by_placeholder[f"</{outer[1]}>"]
             inner = _strip_parts(list(original), opener.markup, closer.markup)

@@ -8,6 +8,7 @@ import re
 from mt.documents.model import _Builder, _split_ending
 
 _TEXT_PREFIX = re.compile(r"\s*(?:[-*•–]\s+|\d{1,3}[.)]\s+)?")  # indentation, a list marker
+_MARKERS = "-*•–"  # the list markers it knows
 
 
 def _parse_text(text: str, builder: _Builder) -> None:
@@ -15,10 +16,14 @@ def _parse_text(text: str, builder: _Builder) -> None:
     own line, and consecutive lines are separate items, not a wrapped paragraph."""
     for number, line in enumerate(text.splitlines(keepends=True), start=1):
         body, ending = _split_ending(line)
-        if not body.strip():
+        if not body or body.isspace():
             builder.template.append(line)  # blank, or only a non-breaking space: kept, untranslated
             continue
-        prefix = _TEXT_PREFIX.match(body).group()  # (it matches the empty string too)
+        first = body[0]
+        if first.isspace() or first.isdigit() or first in _MARKERS:
+            prefix = _TEXT_PREFIX.match(body).group()  # (it matches the empty string too)
+        else:  # the usual line: no prefix can start with its first character
+            prefix = ""
         content = body[len(prefix) :].rstrip()
         kind = "item" if prefix.strip() else "paragraph" if builder.units else "title"
         builder.template.append(prefix)
