@@ -257,6 +257,9 @@ class _Readings(dict[str, _Reading]):
     def __missing__(self, found: str) -> _Reading:
         if len(self) >= 65536:  # a bound for endless distinct figures
             self.clear()
+        if found.isdigit():  # a bare run of digits (the pattern's are 0-9), what _read says of it
+            reading = self[found] = (Decimal(found), "number", len(found), found, 1, True)
+            return reading
         match = _FIGURE.fullmatch(found)
         assert match is not None, found
         reading = self[found] = _read(match.groups(""), self.lang)
