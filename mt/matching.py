@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from mt.glossary import Entry
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+_IGNORE = CasePolicy.IGNORE  # (a global costs a tenth of an enum member's class lookup)
 # The same tokens, kept by re.split between the whitespace runs around them: the lengths of the
 # pieces give every token's offset without a match object per token.
 _SPLIT = re.compile(r"(\w+|[^\w\s])")
@@ -104,7 +105,7 @@ def _squash(text: str) -> str:
 
 def case_accepts(policy: CasePolicy, form: str, found: str, sentence_start: bool) -> bool:
     """Whether ``found`` (text as it stands) has an acceptable letter case for glossary ``form``."""
-    if policy is CasePolicy.IGNORE or found == form:
+    if policy is _IGNORE or found == form:
         return True
     found = _squash(found)
     form = _squash(form)
@@ -191,7 +192,11 @@ class SourceMatcher:
             if firsts
             else None
         )
-        self._firsts = [(_is_word_char(token[0]), node) for token, node in firsts]
+        # and, for a first token that no longer term goes on from (a one-word term), its forms.
+        self._firsts = [
+            (_is_word_char(token[0]), node, node.get(self._END) if len(node) == 1 else None)
+            for token, node in firsts
+        ]
 
     def _add(self, tokens: tuple[str, ...], form: _Form) -> None:
         node = self._root
@@ -213,9 +218,9 @@ class SourceMatcher:
             form, _start, _end, found, base = hits[0]
             return self._requirement(form, lang, found, base)[3]
         required, forbidden = _combined(
-            self._requirement(form, lang, found, base) for form, _start, _end, found, base in hits
+            [self._requirement(form, lang, found, base) for form, _start, _end, found, base in hits]
         )
-        return SegmentTerms(required=required, forbidden=forbidden)
+        return SegmentTerms(required, forbidden)
 
     def _requirement(self, form: _Form, lang: str, found: str, base: str) -> _Requirement:
         """What one match asks of ``lang``, built once per form, language and text (``base``
@@ -243,15 +248,22 @@ class SourceMatcher:
         for index, start, end in self._starts.find_matches_as_indexes(folded):
             if start < free:
                 continue
-            word, node = firsts[index]
+            word, node, leaf = firsts[index]
             # A word only starts a term as a whole token: no word character on either side.
             if word and (
                 (start and ((char := folded[start - 1]).isalnum() or char == "_"))
                 or (end < size and ((char := folded[end]).isalnum() or char == "_"))
             ):
                 continue
-            ends = self._walk_text(folded, node, end)
-            hit = self._accept(text, start, ends) if ends else None
+            if leaf is None:
+                ends = self._walk_text(folded, node, end)
+                hit = self._accept(text, start, ends) if ends else None
+            elif len(leaf) == 1 and (form := leaf[0]).entry.case is _IGNORE:  # always accepted
+                found = text[start:end]
+                base = found[: len(found) - len(form.suffix)] if form.suffix else ""
+                hit = form, start, end, found, base
+            else:
+                hit = self._accept(text, start, [(end, leaf)])
             if hit is not None:
                 hits.append(hit)
                 free = hit[2]
@@ -311,7 +323,7 @@ class SourceMatcher:
             found = text[start:end]
             for form in forms:
                 policy = form.entry.case
-                if policy is not CasePolicy.IGNORE and found != form.form:
+                if policy is not _IGNORE and found != form.form:
                     if sentence_start is None:
                         sentence_start = at_sentence_start(text, start)
                     if not case_accepts(policy, form.form, found, sentence_start):
@@ -570,7 +582,7 @@ def _contains(
 ) -> bool:
     """Whether ``term`` stands in ``target`` as ``mode`` allows; ``written=False``: the caller
     knows that it does not stand there as written."""
-    ignore = case is CasePolicy.IGNORE
+    ignore = case is _IGNORE
     if written and target.occurs(term, ignore):
         return True
     text = target.text
@@ -693,7 +705,7 @@ def _lemmas_contain(
     plain = target.plain
     if not all(key in plain for key in wanted_keys):
         return False
-    check_case = case is not CasePolicy.IGNORE
+    check_case = case is not _IGNORE
     if len(plain) == len(target.text):  # the usual case: a word stands where its key does
         found = _lemmas_where_keyed(target, wanted_words, wanted_keys, lang, check_case)
         if found is not None:
@@ -813,7 +825,7 @@ def verify(
     missing: list[RequiredTerm] = []
     for required in terms.required:
         # most terms stand in the translation as written: a substring search says so
-        ignore = required.case is CasePolicy.IGNORE
+        ignore = required.case is _IGNORE
         alternatives = _one_lines(required.alternatives)
         for alternative in alternatives:
             if alternative and target.occurs(alternative, ignore):
@@ -821,10 +833,14 @@ def verify(
         else:
             if not _meets(target, required, alternatives, lang, inflections):
                 missing.append(required)
-    found = tuple(
-        term
-        for term in terms.forbidden
-        if _holds_forbidden(target, _one_line(term), lang, inflections)
+    found = (
+        tuple(
+            term
+            for term in terms.forbidden
+            if _holds_forbidden(target, _one_line(term), lang, inflections)
+        )
+        if terms.forbidden
+        else ()
     )
     if not missing and not found:
         return _PASSED
