@@ -272,23 +272,48 @@ def check_segment(
     config: CheckConfig,
 ) -> list[Finding]:
     """Every finding for one aligned pair; ``terms`` is what the glossary asks of this segment."""
-    source, target = pair.source, pair.target
-    if source is None or target is None or not source.strip() or not target.strip():
-        return _unpaired(pair, config)
+    found = _inspect(
+        pair.source,
+        pair.target,
+        pair.source_kind,
+        pair.target_kind,
+        pair.protected,
+        lang,
+        terms,
+        config,
+    )
+    return _findings(pair, config, found) if found else []
+
+
+def _inspect(
+    source: str | None,
+    target: str | None,
+    source_kind: str,
+    target_kind: str,
+    protected: tuple[str, ...],
+    lang: str,
+    terms: SegmentTerms | None,
+    config: CheckConfig,
+) -> list[_Found]:
+    """What is wrong with one aligned pair, before the findings are located: most pairs have
+    nothing wrong, and then no :class:`SegmentPair` or :class:`Location` need be made for them."""
+    if source is None or target is None or not target or target.isspace():
+        return _unpaired(source, target)
+    if not source or source.isspace():
+        return []
     enabled = config.enabled
     found: list[_Found] = []  # most pairs have none
     # equal but for whitespace (the first characters tell most pairs apart)
     if target.lstrip()[:1] == source.lstrip()[:1] and target.split() == source.split():
         if len(_WORD.findall(source)) >= 3 or looks_dutch(source, lang):
             found.append(("untranslated", "the translation is the Dutch source, unchanged", target))
-            return _findings(pair, config, found)  # every other check would only repeat this one
+            return found  # every other check would only repeat this one
     elif "untranslated" in enabled and looks_dutch(target, lang):
         name = _LANG_NAMES.get(lang, lang)
         found.append(("still-dutch", f"the translation reads as Dutch, not {name}", target))
 
     if terms and "terminology" in enabled:
         _check_terms(target, terms, lang, found)
-    protected = pair.protected
     if "numbers" in enabled:
         issues = compare_numbers(
             _without(source, protected), _without(target, protected), lang, SOURCE_LANG
@@ -296,13 +321,9 @@ def check_segment(
         if issues:
             found.extend(_describe_number(issue, lang) for issue in issues)
     if "structure" in enabled:
-        if pair.source_kind != pair.target_kind:
+        if source_kind != target_kind:
             found.append(
-                (
-                    "kind-mismatch",
-                    f"a {pair.source_kind} in the source is a {pair.target_kind} here",
-                    "",
-                )
+                ("kind-mismatch", f"a {source_kind} in the source is a {target_kind} here", "")
             )
         for kept in protected:
             if kept not in target:
@@ -322,21 +343,20 @@ def check_segment(
                     f"(expected {low:g} to {high:g})"
                 )
                 found.append(("length-ratio", message, ""))
-    return _findings(pair, config, found) if found else []
+    return found
 
 
-def _unpaired(pair: SegmentPair, config: CheckConfig) -> list[Finding]:
-    """The findings of a pair with a side missing, empty or blank."""
-    source, target = pair.source, pair.target
+def _unpaired(source: str | None, target: str | None) -> list[_Found]:
+    """What is wrong with a pair whose translation is missing, empty or blank, or whose source is
+    missing."""
     if source is None:
         message = "this unit of the translation has no counterpart in the source"
-        return _findings(pair, config, [("segment-extra", message, target or "")])
+        return [("segment-extra", message, target or "")]
     if target is None:
-        message = "this source unit has no translation"
-        return _findings(pair, config, [("segment-missing", message, source)])
+        return [("segment-missing", "this source unit has no translation", source)]
     if not source.strip():
         return []
-    return _findings(pair, config, [("empty", "the translation is empty", source)])
+    return [("empty", "the translation is empty", source)]
 
 
 def _findings(pair: SegmentPair, config: CheckConfig, found: list[_Found]) -> list[Finding]:
@@ -419,20 +439,43 @@ def check_segments(
 ) -> list[Finding]:
     """Every finding for ``pairs``; the glossary is asked only about segments with a translation."""
     config = config or CheckConfig()
-    use_terms = glossary is not None and "terminology" in config.enabled
+    inspect = _Inspector(lang, glossary, config).inspect
     findings: list[Finding] = []
-    # Releases repeat boilerplate (datelines, "Type nieuws: Persbericht", headings): a source seen
-    # before asks the same of its translation, so the glossary is asked once per distinct text.
-    asked: dict[str, SegmentTerms] = {}
     for pair in pairs:
-        terms = None
-        source = pair.source
-        if use_terms and source and pair.target:
-            terms = asked.get(source)
-            if terms is None:
-                terms = asked[source] = glossary.requirements(source, lang)  # type: ignore[union-attr]
-        findings.extend(check_segment(pair, lang, terms, config))
+        found = inspect(
+            pair.source, pair.target, pair.source_kind, pair.target_kind, pair.protected
+        )
+        if found:
+            findings.extend(_findings(pair, config, found))
     return findings
+
+
+class _Inspector:
+    """:func:`_inspect` for the pairs of one run, with the glossary asked once per source text:
+    releases repeat boilerplate (datelines, "Type nieuws: Persbericht", headings), and a source
+    seen before asks the same of its translation."""
+
+    def __init__(self, lang: str, glossary: Glossary | None, config: CheckConfig) -> None:
+        self.lang, self.config = lang, config
+        self.glossary = glossary if "terminology" in config.enabled else None
+        self.asked: dict[str, SegmentTerms] = {}
+
+    def inspect(
+        self,
+        source: str | None,
+        target: str | None,
+        source_kind: str,
+        target_kind: str,
+        protected: tuple[str, ...],
+    ) -> list[_Found]:
+        terms = None
+        if self.glossary is not None and source and target:
+            terms = self.asked.get(source)
+            if terms is None:
+                terms = self.asked[source] = self.glossary.requirements(source, self.lang)
+        return _inspect(
+            source, target, source_kind, target_kind, protected, self.lang, terms, self.config
+        )
 
 
 # --- documents -----------------------------------------------------------------------------------
@@ -471,15 +514,24 @@ def check_documents(
                 Location(target.source),
             )
         )
-    pairs = []
+    inspect = _Inspector(lang, glossary, config).inspect
+    segments = 0
     last_target_line: int | None = None
     for s, t in align_units(source.units, target.units):
         s_unit = source.units[s] if s is not None else None
         t_unit = target.units[t] if t is not None else None
         if t_unit is not None:
             last_target_line = t_unit.line
-        pairs.append(
-            SegmentPair(
+        segments += 1
+        found = inspect(
+            s_unit.text if s_unit else None,
+            t_unit.text if t_unit else None,
+            s_unit.kind if s_unit else "",
+            t_unit.kind if t_unit else "",
+            s_unit.protected if s_unit else (),
+        )
+        if found:  # located only now: most pairs have no finding
+            pair = SegmentPair(
                 source=s_unit.text if s_unit else None,
                 target=t_unit.text if t_unit else None,
                 source_location=Location(source.source, s_unit.line) if s_unit else None,
@@ -489,13 +541,12 @@ def check_documents(
                 target_kind=t_unit.kind if t_unit else "",
                 protected=s_unit.protected if s_unit else (),
             )
-        )
-    findings.extend(check_segments(pairs, lang, glossary, config))
+            findings.extend(_findings(pair, config, found))
     return PairReport(
         source=source.source,
         target=target.source,
         lang=lang,
-        segments=len(pairs),
+        segments=segments,
         findings=tuple(findings),
     )
 
