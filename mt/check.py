@@ -571,7 +571,13 @@ def check_files(
             "a translation keeps the format of its source",
             Location(target),
         )
-    return check_documents(read_document(source), read_document(target), lang, glossary, config)
+    return check_documents(
+        read_document(source, template=False),
+        read_document(target, template=False),
+        lang,
+        glossary,
+        config,
+    )
 
 
 __all__ = [

@@ -75,6 +75,19 @@ def test_samples_round_trip_byte_for_byte(format: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("format", "text"),
+    [*SAMPLES.items()]
+    + [(detect_format(path), path.read_text("utf-8")) for path in sorted(EXAMPLES.iterdir())],
+    ids=[*SAMPLES, *(path.name for path in sorted(EXAMPLES.iterdir()))],
+)
+def test_units_alone_are_the_units_of_the_full_parse(format: str, text: str) -> None:
+    alone = parse_document(text, format, template=False)
+    assert alone.units and alone.units == parse_document(text, format).units
+    with pytest.raises(ValueError, match="read for its units alone"):
+        alone.render([unit.text for unit in alone.units])
+
+
+@pytest.mark.parametrize(
     "path", sorted(EXAMPLES.glob("release.nl.*")), ids=lambda path: path.suffix
 )
 def test_translated_release_keeps_structure(path: Path) -> None:

@@ -69,11 +69,17 @@ def detect_format(path: Path, override: str | None = None) -> str:
     )
 
 
-def parse_document(text: str, format: str, source: str = "<string>") -> Document:
-    """Split ``text`` into translatable units and the template that ``Document.render`` fills."""
+def parse_document(
+    text: str, format: str, source: str = "<string>", *, template: bool = True
+) -> Document:
+    """Split ``text`` into translatable units and the template that ``Document.render`` fills.
+
+    ``template=False`` reads the units alone, for a reader that never renders (``mt check``): a
+    third less work, and a document that refuses to render.
+    """
     if format not in FORMATS:
         raise InputError(f"unknown format {format!r}; supported: {', '.join(FORMATS)}")
-    builder = _Builder()
+    builder = _Builder(slots=template)
     if text.startswith("\ufeff"):  # a byte-order mark belongs to the file, not to the first unit
         builder.template.append("\ufeff")
         text = text[1:]
@@ -83,7 +89,8 @@ def parse_document(text: str, format: str, source: str = "<string>") -> Document
         _parse_markdown(text, builder)
     else:
         _parse_html(text, source, builder)
-    return Document(source, format, tuple(builder.units), _merge_literals(builder.template))
+    parts = _merge_literals(builder.template) if template else ()
+    return Document(source, format, tuple(builder.units), parts)
 
 
 def _merge_literals(parts: Sequence[_Part]) -> tuple[_Part, ...]:
@@ -102,8 +109,11 @@ def _merge_literals(parts: Sequence[_Part]) -> tuple[_Part, ...]:
     return tuple(merged)
 
 
-def read_document(path: Path | str, format: str | None = None, encoding: str = "utf-8") -> Document:
-    """Read and parse a document; ``"-"`` reads standard input (plain text unless ``format``)."""
+def read_document(
+    path: Path | str, format: str | None = None, encoding: str = "utf-8", *, template: bool = True
+) -> Document:
+    """Read and parse a document; ``"-"`` reads standard input (plain text unless ``format``).
+    ``template=False``: the units alone (see :func:`parse_document`)."""
     if str(path) == "-":
         data = sys.stdin.buffer.read()
         source, fmt = "<stdin>", format or "text"
@@ -138,7 +148,7 @@ def read_document(path: Path | str, format: str | None = None, encoding: str = "
             f"--encoding, e.g. --encoding cp1252",
             Location(source, line),
         ) from error
-    return parse_document(text, fmt, source)
+    return parse_document(text, fmt, source, template=template)
 
 
 def find_documents(paths: Sequence[Path]) -> list[Path]:

@@ -65,6 +65,8 @@ class Document:
 
     def render(self, translations: Sequence[str]) -> str:
         """The document with unit ``i`` replaced by ``translations[i]``, structure unchanged."""
+        if self.units and not self.template:  # (a unit always has its slot in a template)
+            raise ValueError(f"{self.source}: read for its units alone; it has no template")
         if len(translations) != len(self.units):
             raise ValueError(
                 f"{self.source}: {len(self.units)} units but {len(translations)} translations"
@@ -169,11 +171,13 @@ def _rewrap(translation: str, widths: Sequence[int]) -> str:
 
 
 class _Builder:
-    """Collects units and template parts while a parser walks the source."""
+    """Collects units and template parts while a parser walks the source; with ``slots=False``
+    only the units count (the parts are collected, but hold no slots)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, slots: bool = True) -> None:
         self.units: list[TextUnit] = []
         self.template: list[_Part] = []
+        self.slots = slots
 
     def unit(
         self,
@@ -221,6 +225,8 @@ class _Builder:
         if "<" in text:
             protected = tuple(dict.fromkeys(_PLACEHOLDER.findall(text))) + keep
         self.units.append(TextUnit(text, line, kind, protected))
+        if not self.slots:
+            return []
         slot = _Slot(
             len(self.units) - 1,
             tuple(original),
