@@ -83,6 +83,8 @@ def normalize_token(token: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Words and punctuation marks of ``text`` as normalised tokens (whitespace only separates)."""
+    if text.isascii():  # nothing to translate, and lower-casing moves no token boundary
+        return _TOKEN.findall(text.lower())
     return [normalize_token(token) for token in _TOKEN.findall(text)]
 
 
