@@ -19,7 +19,7 @@ is read from ``[check]`` in ``.mt.toml`` (``[tool.mt.check]`` in pyproject.toml)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -559,25 +559,35 @@ def check_files(
     config: CheckConfig | None = None,
 ) -> PairReport:
     """Read a source and its translation (same format) and check them."""
+    (report,) = check_pairs([(source, target, lang)], glossary, config)
+    return report
+
+
+def check_pairs(
+    pairs: Iterable[tuple[Path, Path, str]],
+    glossary: Glossary | None = None,
+    config: CheckConfig | None = None,
+) -> Iterator[PairReport]:
+    """:func:`check_files` for each (source, translation, language), in order; a source that
+    consecutive pairs share (``release.nl.md`` and its French, German and English) is read once."""
     from mt.documents import detect_format, read_document
 
-    for path in (source, target):
-        if not path.is_file():
-            raise InputError("no such file", Location(path))
-    source_format, target_format = detect_format(source), detect_format(target)
-    if source_format != target_format:
-        raise InputError(
-            f"mismatched pair: the source is {source_format} but {target} is {target_format}; "
-            "a translation keeps the format of its source",
-            Location(target),
-        )
-    return check_documents(
-        read_document(source, template=False),
-        read_document(target, template=False),
-        lang,
-        glossary,
-        config,
-    )
+    last: tuple[Path, Document] | None = None
+    for source, target, lang in pairs:
+        for path in (source, target):
+            if not path.is_file():
+                raise InputError("no such file", Location(path))
+        source_format, target_format = detect_format(source), detect_format(target)
+        if source_format != target_format:
+            raise InputError(
+                f"mismatched pair: the source is {source_format} but {target} is "
+                f"{target_format}; a translation keeps the format of its source",
+                Location(target),
+            )
+        if last is None or last[0] != source:
+            last = source, read_document(source, template=False)
+        target_document = read_document(target, template=False)
+        yield check_documents(last[1], target_document, lang, glossary, config)
 
 
 __all__ = [
@@ -590,6 +600,7 @@ __all__ = [
     "Severity",
     "check_documents",
     "check_files",
+    "check_pairs",
     "check_segment",
     "check_segments",
     "config_from_table",

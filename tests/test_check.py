@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,8 @@ from mt.check import (
     SegmentPair,
     Severity,
     check_documents,
+    check_files,
+    check_pairs,
     check_segments,
     config_from_table,
     looks_dutch,
@@ -413,3 +416,25 @@ def test_documents_with_a_missing_paragraph_report_it_once() -> None:
 def test_default_severities_are_documented() -> None:
     # every code has a one-line meaning: the README's table is generated from it
     assert all(meaning for _, _, meaning in CODES.values())
+
+
+def test_a_source_shared_by_several_translations_is_read_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mt.documents
+
+    (tmp_path / "r.nl.txt").write_text("Titel\nDe minister bezocht 12 landen.\n", "utf-8")
+    (tmp_path / "r.fr.txt").write_text("Titre\nLe ministre a visité 13 pays.\n", "utf-8")
+    (tmp_path / "r.de.txt").write_text("Titel\nDer Minister besuchte 12 Länder.\n", "utf-8")
+    pairs = [(tmp_path / "r.nl.txt", tmp_path / f"r.{lang}.txt", lang) for lang in ("fr", "de")]
+    alone = [check_files(*pair) for pair in pairs]
+    read = []
+    real_read = mt.documents.read_document
+    monkeypatch.setattr(
+        mt.documents,
+        "read_document",
+        lambda path, **options: read.append(path) or real_read(path, **options),
+    )
+    assert list(check_pairs(pairs)) == alone
+    assert read == [tmp_path / "r.nl.txt", tmp_path / "r.fr.txt", tmp_path / "r.de.txt"]
+    assert [finding.code for report in alone for finding in report.findings] == ["number-changed"]
