@@ -451,14 +451,11 @@ def check_segments(
 
 
 class _Inspector:
-    """:func:`_inspect` for the pairs of one run, with the glossary asked once per source text:
-    releases repeat boilerplate (datelines, "Type nieuws: Persbericht", headings), and a source
-    seen before asks the same of its translation."""
+    """:func:`_inspect` for the pairs of one translation, with what the glossary asks of each."""
 
     def __init__(self, lang: str, glossary: Glossary | None, config: CheckConfig) -> None:
         self.lang, self.config = lang, config
         self.glossary = glossary if "terminology" in config.enabled else None
-        self.asked: dict[str, SegmentTerms] = {}
 
     def inspect(
         self,
@@ -470,9 +467,7 @@ class _Inspector:
     ) -> list[_Found]:
         terms = None
         if self.glossary is not None and source and target:
-            terms = self.asked.get(source)
-            if terms is None:
-                terms = self.asked[source] = self.glossary.requirements(source, self.lang)
+            terms = self.glossary.requirements(source, self.lang)
         return _inspect(
             source, target, source_kind, target_kind, protected, self.lang, terms, self.config
         )

@@ -162,6 +162,9 @@ class SourceMatcher:
         self._root: dict[str, dict] = {}
         # The same entry matched as the same text asks the same of every segment: built once.
         self._required: dict[tuple[_Form, str, str], _Requirement] = {}
+        # The hits of the texts met lately: a source is asked once per target language, and
+        # releases repeat their boilerplate ("Type nieuws: Persbericht", datelines, headings).
+        self._seen: dict[str, list[_Hit]] = {}
         derived: list[tuple[tuple[str, ...], _Form]] = []
         for entry in entries:
             for form in entry.source:
@@ -213,7 +216,11 @@ class SourceMatcher:
     def requirements(self, text: str, lang: str) -> SegmentTerms:
         """What a translation of ``text`` into ``lang`` must and must not hold (see
         :func:`required_terms`), built from the hits without a :class:`TermMatch` each."""
-        hits = self._hits(text)
+        hits = self._seen.get(text)
+        if hits is None:
+            if len(self._seen) >= 50_000:  # a bound: a run of many releases meets many texts
+                self._seen.clear()
+            hits = self._seen[text] = self._hits(text)
         if not hits:
             return NO_TERMS
         if len(hits) == 1:  # the usual case: what one match asks, built once

@@ -322,6 +322,19 @@ def test_requirements_equal_those_of_the_matches(glossary: Glossary) -> None:
         assert glossary.requirements(text, lang) == SegmentTerms(required, forbidden)  # cached
 
 
+def test_a_source_asked_in_each_language_is_matched_once(glossary: Glossary) -> None:
+    from mt.matching import SourceMatcher
+
+    matcher = SourceMatcher(glossary.entries)
+    matched: list[str] = []
+    hits = matcher._hits
+    matcher._hits = lambda text: matched.append(text) or hits(text)  # type: ignore[method-assign]
+    text = "Vicepremier Wilmès bezocht de Internationale Coalitie tegen Daesh."
+    asked = {lang: matcher.requirements(text, lang) for lang in ("fr", "de", "en", "fr")}
+    assert matched == [text]
+    assert asked == {lang: glossary.requirements(text, lang) for lang in ("fr", "de", "en")}
+
+
 def test_automaton_agrees_with_tokenising_the_whole_text(glossary: Glossary) -> None:
     """The matcher seeks terms from where its automaton finds a first token; tokenising the whole
     text (its path for a text that casefolding lengthens) must find the same matches."""
