@@ -12,6 +12,9 @@
    ``r000.fr.md``, a paragraph a pair), checked by ``mt check <folder> --format json -o ...`` in a
    fresh process on the same core: pairs per CPU second of that process, from start-up to report
    (reading, aligning, checking, writing). This is what a user's CI job sees, each pair once.
+   Then the Markdown releases with a German and an English translation beside each French one
+   (derived from it: the glossary's terms, figures as each language writes them, the same
+   errors): three times the pairs, each source read and matched against the glossary once.
 3. ``mt check examples/release.nl.txt release.fr.txt`` (examples/release.fr.txt) in a fresh
    process, ``--runs`` times: the median wall time from process start to verdict. Target: < 0.5 s.
 4. ``mt --help`` and ``mt check --help`` in fresh processes, ``--runs`` times each, interleaved with
@@ -50,6 +53,16 @@ _SYLLABLES = _words(
 )
 _FILLER_NL = _words("de het een van en in op voor met aan door naar ook die dat nog meer over bij")
 _FILLER_FR = _words("le la les de des et en dans pour avec par sur aussi qui que plus entre")
+# German and English filler, word for word with the French (the other languages' translations are
+# derived from the French one, so that adding them draws no random number and changes no pair).
+_FILLER = {
+    "fr": _FILLER_FR,
+    "de": _words("der die das des dem den und in im für mit auf auch über aus nach zwischen"),
+    "en": _words("the of the and to in for with by on also which that more between at from"),
+}
+assert len({len(words) for words in _FILLER.values()}) == 1
+_MILLIONS = {"fr": "millions", "de": "Millionen", "en": "million"}
+_GROUPING = {"fr": " ", "de": ".", "en": ","}
 
 
 def synthetic_glossary(entries: int, rng: random.Random) -> tuple[str, list[tuple[str, str]]]:
@@ -76,40 +89,57 @@ def synthetic_glossary(entries: int, rng: random.Random) -> tuple[str, list[tupl
 
 
 def synthetic_pairs(
-    count: int, terms: list[tuple[str, str]], rng: random.Random
+    count: int,
+    terms: list[tuple[str, str]],
+    rng: random.Random,
+    others: dict[str, list[str]] | None = None,
 ) -> list[SegmentPair]:
-    """Release-like pairs: filler words, 0-3 glossary terms, 0-3 figures; ~5% with an error."""
+    """Release-like pairs: filler words, 0-3 glossary terms, 0-3 figures; ~5% with an error.
+
+    ``others``, when given, maps "de" and "en" to lists that get a translation of each source in
+    that language too (the glossary's German and English terms, figures written as each writes
+    them, the same error in the same place), derived from the French without drawing a number.
+    """
     pairs = []
+    langs = ("fr", *(others or {}))
     for _ in range(count):
-        nl, fr = [], []
+        nl: list[str] = []
+        sides: dict[str, list[str]] = {lang: [] for lang in langs}
         for _ in range(rng.randint(6, 20)):
             nl.append(rng.choice(_FILLER_NL))
-            fr.append(rng.choice(_FILLER_FR))
+            word = _FILLER_FR.index(rng.choice(_FILLER_FR))
+            for lang, side in sides.items():
+                side.append(_FILLER[lang][word])
         for _ in range(rng.randint(0, 3)):
             dutch, french = rng.choice(terms)
             position = rng.randrange(len(nl))
             nl.insert(position, dutch)
-            fr.insert(position, french)
+            for lang, side in sides.items():  # the glossary's terms (see synthetic_glossary)
+                side.insert(position, {"fr": french, "de": dutch.title(), "en": f"{french}e"}[lang])
         for _ in range(rng.randint(0, 3)):
             value = rng.choice(
                 (rng.randint(2, 99), rng.randint(1000, 99999), rng.randint(1990, 2030))
             )
-            if value >= 10000:
-                nl_figure, fr_figure = (
-                    f"{value:,}".replace(",", "."),
-                    f"{value:,}".replace(",", " "),
-                )
-            else:
-                nl_figure = fr_figure = str(value)
-            if rng.random() < 0.2:
-                nl_figure, fr_figure = nl_figure + " miljoen", fr_figure + " millions"
+            grouped = value >= 10000
+            millions = rng.random() < 0.2
             position = rng.randrange(len(nl))
-            nl.insert(position, nl_figure)
-            fr.insert(position, fr_figure)
+            nl.insert(position, _figure(value, ".", grouped) + (" miljoen" if millions else ""))
+            for lang, side in sides.items():
+                figure = _figure(value, _GROUPING[lang], grouped)
+                side.insert(position, figure + (f" {_MILLIONS[lang]}" if millions else ""))
         if rng.random() < 0.05:
-            fr[rng.randrange(len(fr))] = "77"  # a changed figure or a lost term
-        pairs.append(SegmentPair(" ".join(nl).capitalize() + ".", " ".join(fr).capitalize() + "."))
+            position = rng.randrange(len(sides["fr"]))
+            for side in sides.values():
+                side[position] = "77"  # a changed figure or a lost term
+        source = " ".join(nl).capitalize() + "."
+        pairs.append(SegmentPair(source, " ".join(sides["fr"]).capitalize() + "."))
+        for lang, translations in (others or {}).items():
+            translations.append(" ".join(sides[lang]).capitalize() + ".")
     return pairs
+
+
+def _figure(value: int, mark: str, grouped: bool) -> str:
+    return f"{value:,}".replace(",", mark) if grouped else str(value)
 
 
 def load_tsv(tsv: str) -> Glossary:
@@ -144,18 +174,28 @@ def pairs_per_second(
 
 
 def write_releases(
-    folder: Path, pairs: list[SegmentPair], tsv: str, releases: int, suffix: str
+    folder: Path,
+    pairs: list[SegmentPair],
+    tsv: str,
+    releases: int,
+    suffix: str,
+    others: dict[str, list[str]] | None = None,
 ) -> Path:
-    """``pairs`` as ``releases`` documents a side in ``folder``/docs (a paragraph a pair), and the
-    glossary as ``folder``/glossary.tsv; the docs folder."""
+    """``pairs`` as ``releases`` documents a side in ``folder``/docs (a paragraph a pair), with
+    the translations in ``others`` beside them, and the glossary as ``folder``/glossary.tsv; the
+    docs folder."""
     size = -(-len(pairs) // releases)
     (folder / "glossary.tsv").write_text(tsv, encoding="utf-8")
     docs = folder / "docs"
     docs.mkdir()
+    sides = {
+        "nl": [pair.source or "" for pair in pairs],
+        "fr": [pair.target or "" for pair in pairs],
+        **(others or {}),
+    }
     for number in range(releases):
-        chunk = pairs[number * size : (number + 1) * size]
-        for lang, side in (("nl", 0), ("fr", 1)):
-            text = "\n\n".join(pair.source if side == 0 else pair.target for pair in chunk)
+        for lang, texts in sides.items():
+            text = "\n\n".join(texts[number * size : (number + 1) * size])
             (docs / f"r{number:03}.{lang}{suffix}").write_text(text + "\n", encoding="utf-8")
     return docs
 
@@ -181,11 +221,15 @@ def run_mt_check(docs: Path, project: Path = ROOT) -> tuple[float, float, str]:
 
 
 def end_to_end(
-    pairs: list[SegmentPair], tsv: str, releases: int, suffix: str
+    pairs: list[SegmentPair],
+    tsv: str,
+    releases: int,
+    suffix: str,
+    others: dict[str, list[str]] | None = None,
 ) -> tuple[float, float, str]:
-    """``mt check`` on ``pairs`` written as ``releases`` documents a side."""
+    """``mt check`` on ``pairs`` (and ``others``) written as ``releases`` documents a side."""
     with tempfile.TemporaryDirectory() as folder:
-        return run_mt_check(write_releases(Path(folder), pairs, tsv, releases, suffix))
+        return run_mt_check(write_releases(Path(folder), pairs, tsv, releases, suffix, others))
 
 
 def start_to_verdict(runs: int) -> tuple[list[float], int, str]:
@@ -243,7 +287,8 @@ def main() -> None:
         start = time.perf_counter()
         glossary.matches("warm the matcher up")
         compiled = time.perf_counter() - start
-        pairs = synthetic_pairs(options.pairs, terms, rng)
+        others: dict[str, list[str]] = {"de": [], "en": []}
+        pairs = synthetic_pairs(options.pairs, terms, rng, others)
         chars = sum(len(pair.source or "") for pair in pairs) / len(pairs)
         print(f"glossary: {len(glossary)} entries, loaded in {loaded:.2f} s, ", end="")
         print(f"matcher built in {compiled:.2f} s")
@@ -282,6 +327,11 @@ def main() -> None:
             cpu, wall, verdict = end_to_end(pairs, tsv, options.releases, suffix)
             name = f"end to end, {suffix} releases"
             print(f"{name:<28} {len(pairs) / cpu:>12,.0f} {len(pairs) / wall:>13,.0f}  {verdict}")
+        # What a ministry's CI meets: each source with its French, German and English.
+        cpu, wall, verdict = end_to_end(pairs, tsv, options.releases, ".md", others)
+        count = len(pairs) * (1 + len(others))
+        name = "end to end, .md fr+de+en"
+        print(f"{name:<28} {count / cpu:>12,.0f} {count / wall:>13,.0f}  {verdict}")
 
     times, code, verdict = start_to_verdict(options.runs)
     shown = ", ".join(f"{t:.2f}" for t in times)
