@@ -218,7 +218,7 @@ class SourceMatcher:
         :func:`required_terms`), built from the hits without a :class:`TermMatch` each."""
         hits = self._seen.get(text)
         if hits is None:
-            if len(self._seen) >= 50_000:  # a bound: a run of many releases meets many texts
+            if len(self._seen) >= 4096:  # a bound: a release has tens of units, a run many releases
                 self._seen.clear()
             hits = self._seen[text] = self._hits(text)
         if not hits:
