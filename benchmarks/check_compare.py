@@ -1,7 +1,7 @@
 """Is this working tree's `mt check` faster than another version's? Timed in turn, many times.
 
     .venv/bin/python benchmarks/check_compare.py BASE [--rounds 5] [--passes 3] [--pairs 100000]
-        [--end-to-end md|txt [--releases 100]]
+        [--end-to-end md|txt [--releases 100] [--three-languages]]
 
 BASE is a git revision (checked out into a temporary worktree) or a folder holding another copy of
 the project. Each round runs one fresh process for each version, in alternating order, pinned to
@@ -11,7 +11,8 @@ The figures are pairs per CPU second: the median of every pass and of the warm p
 on), the range, and the ratio of the medians.
 
 With ``--end-to-end md`` (or ``txt``) the corpus is written once as ``--releases`` releases a side,
-as ``check_throughput.py`` writes it, and each round runs ``mt check`` on that folder once with
+as ``check_throughput.py`` writes it (``--three-languages``: with its German and English
+translations too), and each round runs ``mt check`` on that folder once with
 each version's ``mt``: pairs per CPU second of the whole command (start-up, reading, pairing,
 checking, the JSON report).
 
@@ -93,6 +94,11 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=100_000)
     parser.add_argument("--end-to-end", choices=("md", "txt"), help="time mt check on releases")
     parser.add_argument("--releases", type=int, default=100, help="documents a side, end to end")
+    parser.add_argument(
+        "--three-languages",
+        action="store_true",
+        help="end to end: German and English translations beside the French (3x the pairs)",
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
@@ -127,9 +133,12 @@ def main() -> None:
             one_core()  # (the processes it starts run on this core too)
             rng = random.Random(SEED)
             tsv, terms = synthetic_glossary(5000, rng)
-            corpus = synthetic_pairs(options.pairs, terms, rng)
+            others: dict[str, list[str]] | None = (
+                {"de": [], "en": []} if options.three_languages else None
+            )
+            corpus = synthetic_pairs(options.pairs, terms, rng, others)
             suffix = f".{options.end_to_end}"
-            docs = write_releases(Path(folder), corpus, tsv, options.releases, suffix)
+            docs = write_releases(Path(folder), corpus, tsv, options.releases, suffix, others)
         try:
             sides = {"this": ROOT, "base": base.resolve()}
             results: dict[str, list[list[float]]] = {name: [] for name in sides}
@@ -143,7 +152,8 @@ def main() -> None:
                 order = list(sides) if index % 2 == 0 else list(reversed(sides))
                 for name in order:
                     if docs is not None:
-                        rates = end_to_end_rate(docs, sides[name], options.pairs)
+                        count = options.pairs * (3 if options.three_languages else 1)
+                        rates = end_to_end_rate(docs, sides[name], count)
                     else:
                         rates = run_child(sides[name], options.pairs, options.passes)
                     results[name].append(rates)
@@ -157,6 +167,8 @@ def main() -> None:
                     capture_output=True,
                 )
     timed = f"mt check on .{options.end_to_end} releases" if options.end_to_end else "all checks"
+    if options.end_to_end and options.three_languages:
+        timed += " in French, German and English"
     print(f"{'version':<10} {'median':>9} {'warm':>9}   range (pairs/CPU s, {timed})")
     lines = {name: summary(name, rounds) for name, rounds in results.items()}
     for line, _ in lines.values():
