@@ -16,7 +16,6 @@ file and line, and raises them together in one :class:`~mt.errors.GlossaryError`
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -149,8 +148,22 @@ class Glossary:
 
 def content_version(entries: Sequence[Entry]) -> str:
     """A short hash of what the entries say (not where they are written)."""
-    text = json.dumps([entry.as_dict() for entry in entries], ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    # (the repr of plain tuples, strings and booleans: as exact as JSON, and a third of its time)
+    content = [
+        (
+            entry.id,
+            entry.source,
+            [
+                (lang, terms.approved, terms.variants, terms.forbidden)
+                for lang, terms in sorted(entry.targets.items())
+            ],
+            entry.case.value,
+            entry.dnt,
+            entry.note,
+        )
+        for entry in entries
+    ]
+    return hashlib.sha256(repr(content).encode("utf-8")).hexdigest()[:16]
 
 
 EMPTY_GLOSSARY = Glossary()
@@ -395,14 +408,26 @@ def _contradictions(entries: Sequence[Entry]) -> list[MtError]:
     """One entry forbidding what another allows: a segment holding both could never pass."""
     # Index allowed terms by their words, so each forbidden term is tried only against the allowed
     # terms sharing its first word (a 5,000-entry glossary must not take a quadratic walk).
+    # Only the words that start a forbidden term are indexed, in the languages that have one.
+    wanted = {
+        (lang, words[0])
+        for entry in entries
+        for lang, terms in entry.targets.items()
+        for bad in terms.forbidden
+        if (words := tokenize(bad))
+    }
+    langs = {lang for lang, _ in wanted}
     by_word: dict[tuple[str, str], list[tuple[str, Entry]]] = {}
     for entry in entries:
         if entry.dnt:
             continue
         for lang, terms in entry.targets.items():
+            if lang not in langs:
+                continue
             for term in terms.allowed:
                 for word in set(tokenize(term)):
-                    by_word.setdefault((lang, word), []).append((term, entry))
+                    if (lang, word) in wanted:
+                        by_word.setdefault((lang, word), []).append((term, entry))
     problems = []
     for entry in entries:
         for lang, terms in entry.targets.items():
