@@ -407,8 +407,8 @@ def cross_check(entries: Sequence[Entry]) -> list[MtError]:
 def _contradictions(entries: Sequence[Entry]) -> list[MtError]:
     """One entry forbidding what another allows: a segment holding both could never pass."""
     # Index allowed terms by their words, so each forbidden term is tried only against the allowed
-    # terms sharing its first word (a 5,000-entry glossary must not take a quadratic walk).
-    # Only the words that start a forbidden term are indexed, in the languages that have one.
+    # terms sharing its first word (a 5,000-entry glossary must not take a quadratic walk); only
+    # the words that start a forbidden term, in the languages that have one, are worth indexing.
     wanted = {
         (lang, words[0])
         for entry in entries

@@ -160,20 +160,23 @@ def _markdown_unit(block: list[_MdLine], kind: str, builder: _Builder) -> None:
 
 def _markdown_inline(text: str, numbers: _Numbers) -> tuple[str, list[_Markup]]:
     """Replace inline markup by placeholders; link text and emphasis stay translatable."""
+    match = _MD_TOKEN.search(text)
+    if match is None:  # prose without markup: most units
+        return text, []
     out: list[str] = []
     markups: list[_Markup] = []
     position = 0
-    while (match := _MD_TOKEN.search(text, position)) is not None:
+    while match is not None:
         out.append(text[position : match.start()])
         found = _markdown_construct(text, match, numbers)
         if found is None:  # not markup after all: an escape, or a lone "*", "[" or "`"
             out.append(match.group())
             position = match.end()
-            continue
-        end, piece, items = found
-        out.append(piece)
-        markups.extend(items)
-        position = end
+        else:
+            position, piece, items = found
+            out.append(piece)
+            markups.extend(items)
+        match = _MD_TOKEN.search(text, position)
     out.append(text[position:])
     return "".join(out), markups
 

@@ -8,7 +8,7 @@ import re
 from mt.documents.model import _Builder, _split_ending
 
 _TEXT_PREFIX = re.compile(r"\s*(?:[-*•–]\s+|\d{1,3}[.)]\s+)?")  # indentation, a list marker
-_MARKERS = "-*•–"  # the list markers it knows
+_MARKERS = "-*•–"  # the list markers _TEXT_PREFIX knows
 
 
 def _parse_text(text: str, builder: _Builder) -> None:
