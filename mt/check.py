@@ -518,23 +518,22 @@ def check_documents(
         if t_unit is not None:
             last_target_line = t_unit.line
         segments += 1
-        found = inspect(
-            s_unit.text if s_unit else None,
-            t_unit.text if t_unit else None,
-            s_unit.kind if s_unit else "",
-            t_unit.kind if t_unit else "",
-            s_unit.protected if s_unit else (),
-        )
+        source_text = s_unit.text if s_unit else None
+        target_text = t_unit.text if t_unit else None
+        source_kind = s_unit.kind if s_unit else ""
+        target_kind = t_unit.kind if t_unit else ""
+        protected = s_unit.protected if s_unit else ()
+        found = inspect(source_text, target_text, source_kind, target_kind, protected)
         if found:  # located only now: most pairs have no finding
             pair = SegmentPair(
-                source=s_unit.text if s_unit else None,
-                target=t_unit.text if t_unit else None,
-                source_location=Location(source.source, s_unit.line) if s_unit else None,
+                source_text,
+                target_text,
+                Location(source.source, s_unit.line) if s_unit else None,
                 # a missing translation is located after the last unit that has one
-                target_location=Location(target.source, last_target_line),
-                source_kind=s_unit.kind if s_unit else "",
-                target_kind=t_unit.kind if t_unit else "",
-                protected=s_unit.protected if s_unit else (),
+                Location(target.source, last_target_line),
+                source_kind,
+                target_kind,
+                protected,
             )
             findings.extend(_findings(pair, config, found))
     return PairReport(
