@@ -115,7 +115,7 @@ def _parse_markdown(text: str, builder: _Builder) -> None:
             builder.template.append(line)  # an indented code block
         else:
             lead = rest[: len(rest) - len(rest.lstrip())]
-            content = rest.strip()
+            content = stripped
             trailing = rest[len(lead) + len(content) :]
             if not block:
                 kind = "quote" if quote else "paragraph"
@@ -132,7 +132,7 @@ def _markdown_row(body: str, ending: str, number: int, builder: _Builder) -> Non
         lead = piece[: len(piece) - len(piece.lstrip())]
         content = piece.strip()
         builder.template.append(lead)
-        unit_text, markups = _markdown_inline(content, _Numbers())
+        unit_text, markups = _markdown_inline(content)
         builder.template.extend(builder.unit(unit_text, number, "cell", [content], markups))
         builder.template.append(piece[len(lead) + len(content) :])
     builder.template.append(ending)
@@ -141,11 +141,11 @@ def _markdown_row(body: str, ending: str, number: int, builder: _Builder) -> Non
 def _markdown_unit(block: list[_MdLine], kind: str, builder: _Builder) -> None:
     builder.template.append(block[0].prefix)
     if len(block) == 1:
-        unit_text, markups = _markdown_inline(block[0].content, _Numbers())
+        unit_text, markups = _markdown_inline(block[0].content)
         parts = builder.unit(unit_text, block[0].number, kind, [block[0].content], markups)
     else:  # a wrapped block: one unit, rewrapped as the source was
         joined = " ".join(line.content for line in block)
-        unit_text, markups = _markdown_inline(joined, _Numbers())
+        unit_text, markups = _markdown_inline(joined)
         breaks = [line.end + following.prefix for line, following in pairwise(block)]
         original = block[0].content + "".join(
             b + line.content for b, line in zip(breaks, block[1:], strict=True)
@@ -158,11 +158,13 @@ def _markdown_unit(block: list[_MdLine], kind: str, builder: _Builder) -> None:
     builder.template.append(block[-1].end)
 
 
-def _markdown_inline(text: str, numbers: _Numbers) -> tuple[str, list[_Markup]]:
-    """Replace inline markup by placeholders; link text and emphasis stay translatable."""
+def _markdown_inline(text: str, numbers: _Numbers | None = None) -> tuple[str, list[_Markup]]:
+    """Replace inline markup by placeholders; link text and emphasis stay translatable.
+    ``numbers`` counts the placeholders of the unit (a new count when not given)."""
     match = _MD_TOKEN.search(text)
     if match is None:  # prose without markup: most units
         return text, []
+    numbers = numbers or _Numbers()
     out: list[str] = []
     markups: list[_Markup] = []
     position = 0
