@@ -18,7 +18,8 @@ when the glossary is compiled; irregular forms are listed in the ``nl`` cell. Th
 compiled once per glossary. An Aho-Corasick automaton of the trie's first tokens (ahocorasick-rs)
 finds where terms may start in one pass over the folded text, whatever the glossary size; the text
 is cut into tokens only there, as far as the trie goes on. That finds what tokenising the whole
-text finds (tested against it).
+text finds (tested against it). The matches of the last 4,096 texts are remembered: a source is
+asked once for each of its translations.
 
 Target side, :func:`verify` says which :class:`~mt.terms.RequiredTerm` a translation lacks and
 which forbidden terms it holds. Exact mode (``inflections=False``, the enforcement guarantee)
