@@ -451,10 +451,14 @@ def check_segments(
 
 
 class _Inspector:
-    """:func:`_inspect` for the pairs of one translation, with what the glossary asks of each."""
+    """:func:`_inspect` for the pairs of one translation, with what the glossary asks of each;
+    ``remember``: another translation of the same source follows, which the glossary's matches of
+    the source serve too."""
 
-    def __init__(self, lang: str, glossary: Glossary | None, config: CheckConfig) -> None:
-        self.lang, self.config = lang, config
+    def __init__(
+        self, lang: str, glossary: Glossary | None, config: CheckConfig, remember: bool = False
+    ) -> None:
+        self.lang, self.config, self.remember = lang, config, remember
         self.glossary = glossary if "terminology" in config.enabled else None
 
     def inspect(
@@ -467,7 +471,7 @@ class _Inspector:
     ) -> list[_Found]:
         terms = None
         if self.glossary is not None and source and target:
-            terms = self.glossary.requirements(source, self.lang)
+            terms = self.glossary.requirements(source, self.lang, remember=self.remember)
         return _inspect(
             source, target, source_kind, target_kind, protected, self.lang, terms, self.config
         )
@@ -495,7 +499,18 @@ def check_documents(
     config: CheckConfig | None = None,
 ) -> PairReport:
     """Align two documents by structure and check every pair."""
-    config = config or CheckConfig()
+    return _check_documents(source, target, lang, glossary, config or CheckConfig())
+
+
+def _check_documents(
+    source: Document,
+    target: Document,
+    lang: str,
+    glossary: Glossary | None,
+    config: CheckConfig,
+    remember: bool = False,
+) -> PairReport:
+    """:func:`check_documents`; ``remember``: another translation of ``source`` follows."""
     findings: list[Finding] = []
     if len(source.units) != len(target.units) and "structure" in config.enabled:
         findings.append(
@@ -509,7 +524,7 @@ def check_documents(
                 Location(target.source),
             )
         )
-    inspect = _Inspector(lang, glossary, config).inspect
+    inspect = _Inspector(lang, glossary, config, remember).inspect
     segments = 0
     last_target_line: int | None = None
     for s, t in align_units(source.units, target.units):
@@ -566,8 +581,10 @@ def check_pairs(
     consecutive pairs share (``release.nl.md`` and its French, German and English) is read once."""
     from mt.documents import detect_format, read_document
 
+    config = config or CheckConfig()
+    pairs = list(pairs)
     last: tuple[Path, Document] | None = None
-    for source, target, lang in pairs:
+    for index, (source, target, lang) in enumerate(pairs):
         for path in (source, target):
             if not path.is_file():
                 raise InputError("no such file", Location(path))
@@ -581,7 +598,8 @@ def check_pairs(
         if last is None or last[0] != source:
             last = source, read_document(source, template=False)
         target_document = read_document(target, template=False)
-        yield check_documents(last[1], target_document, lang, glossary, config)
+        more = index + 1 < len(pairs) and pairs[index + 1][0] == source  # the same source next
+        yield _check_documents(last[1], target_document, lang, glossary, config, remember=more)
 
 
 __all__ = [

@@ -117,7 +117,7 @@ class Glossary:
         """The entries found in ``source_text``, left to right, longest match first, no overlaps."""
         return self._matcher.find(source_text)
 
-    def requirements(self, source_text: str, lang: str) -> SegmentTerms:
+    def requirements(self, source_text: str, lang: str, *, remember: bool = False) -> SegmentTerms:
         """What a translation of ``source_text`` into ``lang`` must (and must not) hold.
 
         One :class:`~mt.terms.RequiredTerm` per matched entry (do-not-translate entries ask for the
@@ -125,8 +125,10 @@ class Glossary:
         matched entries only: a forbidden term is a wrong translation *of that term*, not a word
         banned from every text ("ISIS" may stand in a quoted organisation name elsewhere). The
         Dutch variants of an entry ("IS", "Islamitische Staat") carry the policy to the source side.
+        ``remember=True`` keeps what was found in ``source_text`` for the next call on it, in
+        another language (a bounded memo: a source checked against its French, German, English).
         """
-        return self._matcher.requirements(source_text, lang)
+        return self._matcher.requirements(source_text, lang, remember=remember)
 
     def entry(self, entry_id: str) -> Entry:
         for entry in self.entries:

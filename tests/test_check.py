@@ -418,23 +418,29 @@ def test_default_severities_are_documented() -> None:
     assert all(meaning for _, _, meaning in CODES.values())
 
 
-def test_a_source_shared_by_several_translations_is_read_once(
+def test_a_source_shared_by_several_translations_is_read_and_matched_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import mt.documents
 
-    (tmp_path / "r.nl.txt").write_text("Titel\nDe minister bezocht 12 landen.\n", "utf-8")
-    (tmp_path / "r.fr.txt").write_text("Titre\nLe ministre a visité 13 pays.\n", "utf-8")
-    (tmp_path / "r.de.txt").write_text("Titel\nDer Minister besuchte 12 Länder.\n", "utf-8")
+    (tmp_path / "g.tsv").write_text(GLOSSARY_TSV + "\n" + GLOSSARY_ROWS[0] + "\n", "utf-8")
+    (tmp_path / "r.nl.txt").write_text("Titel\nDaesh bezocht 12 landen.\n", "utf-8")
+    (tmp_path / "r.fr.txt").write_text("Titre\nDaech a visité 13 pays.\n", "utf-8")
+    (tmp_path / "r.de.txt").write_text("Titel\nDaesh besuchte 12 Länder.\n", "utf-8")
     pairs = [(tmp_path / "r.nl.txt", tmp_path / f"r.{lang}.txt", lang) for lang in ("fr", "de")]
-    alone = [check_files(*pair) for pair in pairs]
-    read = []
-    real_read = mt.documents.read_document
+    glossary = load_glossary([tmp_path / "g.tsv"])
+    alone = [check_files(*pair, glossary) for pair in pairs]
+    read, matched = [], []
+    real_read, real_hits = mt.documents.read_document, glossary._matcher._hits
     monkeypatch.setattr(
         mt.documents,
         "read_document",
         lambda path, **options: read.append(path) or real_read(path, **options),
     )
-    assert list(check_pairs(pairs)) == alone
+    monkeypatch.setattr(
+        glossary._matcher, "_hits", lambda text: matched.append(text) or real_hits(text)
+    )
+    assert list(check_pairs(pairs, glossary)) == alone
     assert read == [tmp_path / "r.nl.txt", tmp_path / "r.fr.txt", tmp_path / "r.de.txt"]
+    assert matched == ["Titel", "Daesh bezocht 12 landen."]
     assert [finding.code for report in alone for finding in report.findings] == ["number-changed"]

@@ -330,9 +330,13 @@ def test_a_source_asked_in_each_language_is_matched_once(glossary: Glossary) -> 
     hits = matcher._hits
     matcher._hits = lambda text: matched.append(text) or hits(text)  # type: ignore[method-assign]
     text = "Vicepremier Wilmès bezocht de Internationale Coalitie tegen Daesh."
-    asked = {lang: matcher.requirements(text, lang) for lang in ("fr", "de", "en", "fr")}
+    langs = ("fr", "de", "en")
+    asked = {lang: matcher.requirements(text, lang) for lang in langs}
+    assert matched == [text] * 3  # nothing kept unless asked: most texts are met once
+    matched.clear()
+    remembered = {lang: matcher.requirements(text, lang, remember=True) for lang in langs}
     assert matched == [text]
-    assert asked == {lang: glossary.requirements(text, lang) for lang in ("fr", "de", "en")}
+    assert asked == remembered == {lang: glossary.requirements(text, lang) for lang in langs}
 
 
 def test_automaton_agrees_with_tokenising_the_whole_text(glossary: Glossary) -> None:
