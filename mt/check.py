@@ -578,7 +578,8 @@ def check_pairs(
     config: CheckConfig | None = None,
 ) -> Iterator[PairReport]:
     """:func:`check_files` for each (source, translation, language), in order; a source that
-    consecutive pairs share (``release.nl.md`` and its French, German and English) is read once."""
+    consecutive pairs share (``release.nl.md`` and its French, German and English) is read, and
+    matched against the glossary, once."""
     from mt.documents import detect_format, read_document
 
     config = config or CheckConfig()
