@@ -164,7 +164,8 @@ def _markdown_inline(text: str, numbers: _Numbers | None = None) -> tuple[str, l
     match = _MD_TOKEN.search(text)
     if match is None:  # prose without markup: most units
         return text, []
-    numbers = numbers or _Numbers()
+    if numbers is None:
+        numbers = _Numbers()
     out: list[str] = []
     markups: list[_Markup] = []
     position = 0
