@@ -15,10 +15,12 @@ file and line, and raises them together in one :class:`~mt.errors.GlossaryError`
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -111,7 +113,8 @@ class Glossary:
 
     @cached_property
     def _matcher(self) -> SourceMatcher:
-        return SourceMatcher(self.entries)
+        with collector_paused():
+            return SourceMatcher(self.entries)
 
     def matches(self, source_text: str) -> list[TermMatch]:
         """The entries found in ``source_text``, left to right, longest match first, no overlaps."""
@@ -202,6 +205,24 @@ def expand_paths(paths: Sequence[Path | str]) -> list[Path]:
     return found
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the block, then as it was.
+
+    Loading a glossary and building its matcher make many objects that all live on, and no
+    garbage cycles: each full collection on the way walks every object made so far, for nothing.
+    Paused, ``mt check`` on one release reached its verdict in 2.5-2.8 s instead of 3.3-3.8 s with
+    a 50,000-entry glossary, and in 0.31 s instead of 0.36 s with 5,000 (benchmarks/README.md).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_glossary(paths: Sequence[Path | str] | None = None) -> Glossary:
     """Load glossary files and folders (``None``: the shipped ``glossaries/``) into one glossary.
 
@@ -209,6 +230,11 @@ def load_glossary(paths: Sequence[Path | str] | None = None) -> Glossary:
     (:mod:`mt.glossary_io`). Every problem in every file is collected first, then raised together
     as one :class:`~mt.errors.GlossaryError`.
     """
+    with collector_paused():
+        return _load_glossary(paths)
+
+
+def _load_glossary(paths: Sequence[Path | str] | None) -> Glossary:
     files = expand_paths([default_glossary_dir()] if paths is None else paths)
     problems: list[MtError] = []
     entries: list[Entry] = []

@@ -4,10 +4,13 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+import mt.glossary as glossary_module
 from mt.errors import GlossaryError
 from mt.glossary import (
     EMPTY_GLOSSARY,
@@ -206,3 +209,38 @@ def test_default_glossary_is_valid_and_covers_the_release() -> None:
     french = glossary.requirements("Daesh is niet verslagen.", "fr")
     assert french.required[0].alternatives[0] == "Daech"
     assert "État islamique" in french.forbidden
+
+
+def test_the_collector_is_off_while_a_glossary_loads_and_builds_its_matcher(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[str, bool]] = []
+
+    def spy(function: Callable[..., object]) -> Callable[..., object]:
+        def wrapper(*args: object) -> object:
+            seen.append((function.__name__, gc.isenabled()))
+            return function(*args)
+
+        return wrapper
+
+    monkeypatch.setattr(glossary_module, "parse_tsv", spy(glossary_module.parse_tsv))
+    monkeypatch.setattr(glossary_module, "SourceMatcher", spy(glossary_module.SourceMatcher))
+    path = write(tmp_path, "g.tsv", "daesh\tDaesh\tDaech\tDaesh\tDaesh\t\t\t\t")
+    glossary = load_glossary([path])
+    assert glossary.matches("Over Daesh.")[0].entry.id == "daesh"
+    assert seen == [("parse_tsv", False), ("SourceMatcher", False)]
+    assert gc.isenabled()
+
+
+def test_loading_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
+    good = write(tmp_path, "good.tsv", "daesh\tDaesh\tDaech\tDaesh\tDaesh\t\t\t\t")
+    bad = write(tmp_path, "bad.tsv", "daesh\t\tDaech\tDaesh\tDaesh\t\t\t\t")
+    gc.disable()
+    try:
+        load_glossary([good])
+        assert not gc.isenabled()  # a caller's choice stands
+    finally:
+        gc.enable()
+    with pytest.raises(GlossaryError):
+        load_glossary([bad])
+    assert gc.isenabled()  # back on after a failed load too
