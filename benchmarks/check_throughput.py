@@ -28,6 +28,7 @@ Figures vary by about 30% on shared machines: compare runs made in one sitting.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import random
 import resource
@@ -36,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from mt.check import CHECKS, CheckConfig, SegmentPair, check_segments
@@ -175,6 +177,30 @@ def pairs_per_second(
     return len(pairs) / cpu, len(pairs) / wall, len(findings)
 
 
+_PASS: tuple[list[SegmentPair], Glossary, CheckConfig] | None = None  # what a forked pass checks
+
+
+def _forked_pass() -> tuple[float, float, int]:
+    assert _PASS is not None
+    return pairs_per_second(*_PASS)
+
+
+def cold_pass(
+    pairs: list[SegmentPair], glossary: Glossary, config: CheckConfig
+) -> tuple[float, float, int]:
+    """:func:`pairs_per_second` in a child forked from this process, which then ends.
+
+    The checks remember what they met (figures read, lemmas, what a match asks): a second pass
+    over the same pairs in one process finds them all remembered and ran up to 25% faster, a rate
+    no run over new releases sees. Each child starts from the parent's state, warmed up but not
+    by these pairs, and takes what its pass filled in with it.
+    """
+    global _PASS
+    _PASS = pairs, glossary, config
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as child:
+        return child.submit(_forked_pass).result()
+
+
 def write_releases(
     folder: Path,
     pairs: list[SegmentPair],
@@ -311,7 +337,7 @@ def main() -> None:
         print(f"{time.process_time() - start:.2f} CPU s")
         print(f"{'checks':<28} {'pairs/CPU s':>12} {'pairs/wall s':>13} {'findings':>9}")
         # All checks together, --repeat times: the median, and the spread (shared machines vary).
-        passes = [pairs_per_second(pairs, glossary, CheckConfig()) for _ in range(options.repeat)]
+        passes = [cold_pass(pairs, glossary, CheckConfig()) for _ in range(options.repeat)]
         per_cpu, per_wall, findings = sorted(passes)[len(passes) // 2]
         print(f"{'all (target >= 20,000)':<28} {per_cpu:>12,.0f} {per_wall:>13,.0f} {findings:>9,}")
         if len(passes) > 1:
@@ -319,7 +345,7 @@ def main() -> None:
             print(f"  (median of {len(passes)} passes: {rates} pairs/CPU s)")
         for check in CHECKS:
             config = CheckConfig(enabled=frozenset((check,)))
-            per_cpu, per_wall, findings = pairs_per_second(pairs, glossary, config)
+            per_cpu, per_wall, findings = cold_pass(pairs, glossary, config)
             print(f"{check:<28} {per_cpu:>12,.0f} {per_wall:>13,.0f} {findings:>9,}")
         # the glossary's share: matching the source, then verifying the target
         from mt.matching import verify
