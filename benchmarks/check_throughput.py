@@ -364,7 +364,7 @@ def main() -> None:
             per_cpu, per_wall, findings = cold_pass(pairs, glossary, config)
             print(f"{check:<28} {per_cpu:>12,.0f} {per_wall:>13,.0f} {findings:>9,}")
         # the glossary's share: matching the source, then verifying the target
-        from mt.matching import verify
+        from mt.verification import verify
 
         start = time.process_time()
         requirements = [glossary.requirements(pair.source or "", "fr") for pair in pairs]

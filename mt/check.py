@@ -30,9 +30,9 @@ import ahocorasick_rs
 
 from mt.alignment import SOURCE_LANG, align_units
 from mt.errors import ConfigError, InputError, Location
-from mt.matching import verify
 from mt.numbers import NumberIssue, compare_numbers
 from mt.terms import SegmentTerms
+from mt.verification import verify
 
 if TYPE_CHECKING:
     from mt.documents import Document

@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from mt.backends import Backend, DecodeSettings, PivotBackend, check_terms
-from mt.matching import verify
 from mt.terms import SegmentTerms
+from mt.verification import verify
 
 if TYPE_CHECKING:
     from mt.decoding import DecodeResult

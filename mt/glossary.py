@@ -27,8 +27,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from mt.errors import GlossaryError, Location, MtError
-from mt.matching import SourceMatcher, TermMatch, find_forbidden, tokenize
+from mt.matching import SourceMatcher, TermMatch, tokenize
 from mt.terms import CasePolicy, SegmentTerms
+from mt.verification import find_forbidden
 
 SOURCE_LANG = "nl"
 TARGET_LANGS = ("fr", "de", "en")

@@ -402,7 +402,7 @@ class Translator:
         """Check the translation itself: the report says what the output holds, not the intent."""
         if not terms:
             return ()
-        from mt.matching import verify
+        from mt.verification import verify
 
         verification = verify(result.text, terms, lang, inflections=False)
         missing = {term.entry_id for term in verification.missing}

@@ -302,7 +302,7 @@ def terminology_accuracy(
 ) -> TermAccuracy:
     """For every glossary term in each source segment, is one of its approved target forms in the
     hypothesis? Exact match (no inflections beyond the variants the glossary lists)."""
-    from mt.matching import verify
+    from mt.verification import verify
 
     occurrences: dict[str, int] = {}
     matched: dict[str, int] = {}

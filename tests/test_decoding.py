@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from mt.decoding import DecodeResult, constrained_generate
-from mt.matching import verify
 from mt.models import ModelSpec, load_model
 from mt.terms import CasePolicy, RequiredTerm, SegmentTerms
+from mt.verification import verify
 
 SOURCES = [
     "De minister van Buitenlandse Zaken steunt de Internationale Coalitie tegen Daesh.",

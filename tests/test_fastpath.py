@@ -9,8 +9,8 @@ import pytest
 
 from mt.backends import DecodeSettings
 from mt.fastpath import FastPathBackend, FastPathCounts
-from mt.matching import verify
 from mt.terms import NO_TERMS, RequiredTerm, SegmentTerms
+from mt.verification import verify
 
 COALITION = SegmentTerms(
     required=(RequiredTerm("coalition", "Coalitie", ("coalition internationale",)),)
