@@ -115,12 +115,14 @@ _PERCENT_WORDS = frozenset(("procent", "percent", "pourcent", "prozent"))
 # "per cent"), which the code then looks up. Any other word is left out of the match, so that the
 # text of a match says all there is to know of a figure: readings are memoised by it. A figure
 # may not follow a letter (or a letter and a hyphen): identifiers such as "F-16", "A400M" and "G7"
-# are names, not figures. Figures are written with the digits 0-9.
+# are names, not figures; nor a digit and a no-break or thin space, inside a grouped figure that
+# did not read as one ("12\u00a03456"). After a word and such a space it may: French typography
+# puts one in "24\u00a0septembre\u00a01759". Figures are written with the digits 0-9.
 #
 # The pattern opens with the figure's first digit (group "lead"), so that the regex engine skips
 # from digit to digit on its own; what may not stand before a figure is then asserted behind it.
 _FIGURE_PATTERN = r"""
-    (?P<lead>[0-9])(?<![\w.,'\u00a0\u202f\u2009][0-9])(?<![^\W\d_]-[0-9])
+    (?P<lead>[0-9])(?<![\w.,'][0-9])(?<![0-9][\u00a0\u202f\u2009][0-9])(?<![^\W\d_]-[0-9])
     (?:
         (?=[0-9]?(?:\s?[:h]|u|\.[0-5]))  # (what a time has after its first digit)
         (?:

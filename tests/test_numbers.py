@@ -77,6 +77,14 @@ def values(text: str, lang: str) -> list[tuple[str, str]]:
         ("A400M en G7", "nl", []),  # identifiers: no figures
         ("1.600 vluchten, 45.000 personen", "nl", [("1600", "number"), ("45000", "number")]),
         ("1 600 vols", "fr", [("1600", "number")]),
+        # French typography: no-break spaces after words and inside figures
+        ("le 24\u00a0septembre\u00a01759", "fr", [("24", "number"), ("1759", "number")]),
+        (
+            "un bail de 9\u00a0000\u00a0ans, n°\u00a011",
+            "fr",
+            [("9000", "number"), ("11", "number")],
+        ),
+        ("en\u202f2007", "fr", [("2007", "number")]),
         ("in 2023 500 mensen", "nl", [("2023", "number"), ("500", "number")]),
         (
             "+32 2 501 81 11",
