@@ -86,22 +86,74 @@ _SCALES: dict[str, dict[str, int]] = {
 }
 
 
-# Number words a translator may write instead of a small figure ("drie" -> "three"); a fallback for
-# figures left unmatched, never extracted as figures themselves (too ambiguous: fr "un", en "one").
-def _counting(words: str) -> dict[str, int]:
-    """Number words for 0, 1, 2, ... in order, as written in the table below."""
-    return {word: value for value, word in enumerate(words.split())}
+# Number words a translator may write instead of a small figure ("drie" -> "three", "vijftien" ->
+# "15", "eerste" -> "1st"); a fallback for figures left unmatched, never extracted as figures
+# themselves (too ambiguous: fr "un", en "one" and "second"). Words joined by a hyphen count
+# apart ("dix-sept" is 10 and 7), so only the one-word numbers are listed.
+def _counting(words: str, start: int = 0) -> dict[str, int]:
+    """Number words for ``start``, ``start`` + 1, ... in order, as written in the table below."""
+    return {word: value for value, word in enumerate(words.split(), start)}
+
+
+def _tens(words: str) -> dict[str, int]:
+    """Number words for 20, 30, 40, ... in order."""
+    return {word: 10 * value for value, word in enumerate(words.split(), 2)}
+
+
+def _declined(stems: str, start: int) -> dict[str, int]:
+    """German ordinals for ``start``, ``start`` + 1, ...: each stem with its case endings."""
+    return {
+        stem + ending: value
+        for value, stem in enumerate(stems.split(), start)
+        for ending in ("e", "en", "er", "es", "em")
+    }
 
 
 NUMBER_WORDS: dict[str, dict[str, int]] = {
-    "nl": _counting("nul een twee drie vier vijf zes zeven acht negen tien elf twaalf")
-    | {"één": 1, "twintig": 20, "honderd": 100},
-    "fr": _counting("zéro un deux trois quatre cinq six sept huit neuf dix onze douze")
-    | {"une": 1, "vingt": 20, "cent": 100},
-    "de": _counting("null eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf")
-    | {"ein": 1, "eine": 1, "einen": 1, "zwanzig": 20, "hundert": 100},
-    "en": _counting("zero one two three four five six seven eight nine ten eleven twelve")
-    | {"twenty": 20, "hundred": 100},
+    "nl": _counting(
+        "nul een twee drie vier vijf zes zeven acht negen tien elf twaalf dertien veertien "
+        "vijftien zestien zeventien achttien negentien"
+    )
+    | _tens("twintig dertig veertig vijftig zestig zeventig tachtig negentig")
+    | _counting(
+        "eerste tweede derde vierde vijfde zesde zevende achtste negende tiende elfde twaalfde "
+        "dertiende veertiende vijftiende zestiende zeventiende achttiende negentiende twintigste",
+        1,
+    )
+    | {"één": 1, "honderd": 100},
+    "fr": _counting(
+        "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze "
+        "quinze seize"
+    )
+    | _tens("vingt trente quarante cinquante soixante")  # then soixante-dix, quatre-vingts
+    | _counting(
+        "premier deuxième troisième quatrième cinquième sixième septième huitième neuvième "
+        "dixième onzième douzième treizième quatorzième quinzième seizième",
+        1,
+    )
+    | {"une": 1, "première": 1, "second": 2, "seconde": 2, "vingtième": 20, "cent": 100},
+    "de": _counting(
+        "null eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf dreizehn vierzehn "
+        "fünfzehn sechzehn siebzehn achtzehn neunzehn"
+    )
+    | _tens("zwanzig dreißig vierzig fünfzig sechzig siebzig achtzig neunzig")
+    | _declined(
+        "erst zweit dritt viert fünft sechst siebt acht neunt zehnt elft zwölft dreizehnt "
+        "vierzehnt fünfzehnt sechzehnt siebzehnt achtzehnt neunzehnt zwanzigst",
+        1,
+    )
+    | {"ein": 1, "eine": 1, "einen": 1, "hundert": 100},
+    "en": _counting(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen"
+    )
+    | _tens("twenty thirty forty fifty sixty seventy eighty ninety")
+    | _counting(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth",
+        1,
+    )
+    | {"hundred": 100},
 }
 
 _ORDINAL_SUFFIXES = frozenset(
@@ -416,6 +468,8 @@ def compare_numbers(
         )
         if partner is not None:
             issues.append(NumberIssue("reformatted", Figure(*raw), Figure(*partner)))
+        elif _take(unmatched_target, _same_time_or_decade(raw, source)):
+            continue  # written another way: "om 11.00" and "um 11:00 Uhr", "jaren 60" and "1960s"
         elif raw not in source_words:
             still_unmatched.append(raw)
     # What is left pairs up in order: a figure whose place another took was changed, not lost.
@@ -430,6 +484,31 @@ def compare_numbers(
 
 
 _VALUE, _WELL_FORMED = itemgetter(0), itemgetter(5)
+
+
+_CLOCK = re.compile(r"([01]?[0-9]|2[0-3])\.([0-5][0-9])")
+_DECADES = {Decimal(10 * tens) for tens in range(1, 10)}
+
+
+def _same_time_or_decade(raw: _Raw, text: str) -> Callable[[_Raw], bool]:
+    """Which target figures say what the source figure ``raw`` (in ``text``) says, written as
+    another kind of figure:
+
+    - a Dutch "11.00" or "02.30" without "uur" reads as a number: a target time of that value;
+    - a whole hour ("10.00 uur") may be written as its hour: "10 Uhr", "10 heures", "10 a.m.";
+    - "de jaren 60" (the 1960s) may be written "1960er Jahre", "the 1960s", "les années 1960".
+    """
+    value, kind, digits, scale = raw[0], raw[1], raw[5], raw[6]
+    if kind == "time" and value % 100 == 0:
+        return lambda t: t[1] == "number" and t[0] * 100 == value
+    if kind != "number" or scale != 1:
+        return lambda t: False
+    if (clock := _CLOCK.fullmatch(digits)) is not None:
+        time = Decimal(int(clock[1]) * 100 + int(clock[2]))
+        return lambda t: t[1] == "time" and t[0] == time
+    if value in _DECADES and text[: raw[3]].rstrip().lower().endswith("jaren"):
+        return lambda t: t[0] in (1900 + value, 2000 + value)
+    return lambda t: False
 
 
 def _take(figures: list[_Raw], accept: Callable[[_Raw], bool]) -> _Raw | None:
@@ -450,7 +529,8 @@ _WORDS = re.compile(r"[^\W\d_]+")
 
 class _SpelledOut:
     """Whether a text spells a figure out ("3" and "drei"), for small whole numbers only; the
-    text's number words are looked for once, when first asked."""
+    text's number words are looked for once, when first asked. French writes centuries and
+    other ordinals in Roman numerals too ("18e eeuw" is "XVIIIe siècle")."""
 
     def __init__(self, text: str, lang: str) -> None:
         self.text, self.lang = text, lang
@@ -464,4 +544,26 @@ class _SpelledOut:
             words = NUMBER_WORDS.get(self.lang, {})
             found = words.keys() & _WORDS.findall(self.text.lower())
             self._values = {words[word] for word in found}
+            if self.lang == "fr" and "e" in self.text:
+                numerals = _ROMAN_ORDINAL.findall(self.text)
+                self._values.update(value for value in map(_roman_value, numerals) if value)
         return value in self._values
+
+
+# A French ordinal in capital Roman numerals: "XVIIIe siècle", "Ier", "IIIe République". Only I, V
+# and X (1 to 39): "Le" and "Ce" would read as 50 and 100.
+_ROMAN_ORDINAL = re.compile(r"(?<!\w)([IVX]+)(?:e|er|re|ème|ᵉ|ᵉʳ)(?!\w)")
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
+def _roman_value(numeral: str) -> int:
+    """The value of a Roman numeral of I, V and X, as a reader would take it; 0 for one that is
+    not written so ("IIII", "VX")."""
+    values = [_ROMAN[char] for char in numeral]
+    total = sum(-v if v < after else v for v, after in zip(values, values[1:] + [0], strict=True))
+    return total if _roman(total) == numeral else 0
+
+
+def _roman(value: int) -> str:
+    tens, units = divmod(value, 10)
+    return "X" * tens + ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")[units]

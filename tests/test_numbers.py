@@ -147,6 +147,23 @@ def issues(source: str, target: str, lang: str) -> list[tuple[str, str, str]]:
         ("om 14.30 uur", "à 14h30", "fr", []),
         ("drie landen, 5 partners", "three countries, five partners", "en", []),
         ("Tussen 2014 en 2022", "Zwischen 2022 und 2014", "de", []),  # order may change
+        # spelled out: cardinals, tens and ordinals; French centuries in Roman numerals
+        ("vijftien eilanden, zeventig km", "15 Inseln, 70 km", "de", []),
+        ("het eerste en derde regiment", "das 1. und das 3. Regiment", "de", []),
+        ("op de 1e dag", "le premier jour", "fr", []),
+        ("in de 18e eeuw, de 3e Republiek", "au XVIIIe siècle, la IIIe République", "fr", []),
+        ("in de 18e eeuw", "au XVIIe siècle", "fr", [("missing", "18e", "")]),
+        ("100 landen", "Ce pays", "fr", [("missing", "100", "")]),  # "Ce" is no Roman 100
+        # a Dutch time without "uur" reads as a number; the translation's time is the same
+        ("om 11.00 lokale tijd (02.30 UTC)", "um 11:00 Uhr Ortszeit (02:30 UTC)", "de", []),
+        ("om 11.00 lokale tijd", "um 11:30 Uhr", "de", [("changed", "11.00", "11:30 Uhr")]),
+        ("om 10.00 uur", "gegen 10 Uhr", "de", []),  # a whole hour, as its hour
+        ("om 10.00 uur", "gegen 11 Uhr", "de", [("changed", "10.00 uur", "11")]),
+        # "de jaren 60" are the sixties, however the translation writes them
+        ("in de jaren 60", "in den 1960er Jahren", "de", []),
+        ("in de jaren 60", "in the 1960s", "en", []),
+        ("in de jaren 60", "dans les années 60", "fr", []),
+        ("60 mensen", "1960 people", "en", [("changed", "60", "1960")]),
         # missing, changed, added
         ("87 leden", "les membres", "fr", [("missing", "87", "")]),
         ("87 leden", "78 members", "en", [("changed", "87", "78")]),
