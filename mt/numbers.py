@@ -528,9 +528,11 @@ _WORDS = re.compile(r"[^\W\d_]+")
 
 
 class _SpelledOut:
-    """Whether a text spells a figure out ("3" and "drei"), for small whole numbers only; the
-    text's number words are looked for once, when first asked. French writes centuries and
-    other ordinals in Roman numerals too ("18e eeuw" is "XVIIIe siècle")."""
+    """Whether a text writes a figure in a way the figure pattern does not read: as words ("3" and
+    "drei", small whole numbers only), in Roman numerals (French centuries and other ordinals:
+    "18e eeuw" is "XVIIIe siècle"), or stuck to a word, where the pattern sees a name
+    ("Formule 1-kampioenschap" is "Formel-1-Weltmeisterschaft", "pp 109" is "p109"). Looked for
+    once, when first asked."""
 
     def __init__(self, text: str, lang: str) -> None:
         self.text, self.lang = text, lang
@@ -538,7 +540,7 @@ class _SpelledOut:
 
     def __contains__(self, raw: _Raw) -> bool:
         value, kind = raw[0], raw[1]
-        if kind == "time" or value > 100 or value != value.to_integral():
+        if kind == "time" or value != value.to_integral():
             return False
         if self._values is None:
             words = NUMBER_WORDS.get(self.lang, {})
@@ -547,7 +549,12 @@ class _SpelledOut:
             if self.lang == "fr" and "e" in self.text:
                 numerals = _ROMAN_ORDINAL.findall(self.text)
                 self._values.update(value for value in map(_roman_value, numerals) if value)
+            self._values.update(map(int, _STUCK.findall(self.text)))
         return value in self._values
+
+
+# Digits after a letter, or a letter and a hyphen: what the figure pattern leaves out as a name.
+_STUCK = re.compile(r"(?<=[^\W\d_])-?([0-9]+)(?![0-9])")
 
 
 # A French ordinal in capital Roman numerals: "XVIIIe siècle", "Ier", "IIIe République". Only I, V

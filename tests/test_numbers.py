@@ -154,6 +154,11 @@ def issues(source: str, target: str, lang: str) -> list[tuple[str, str, str]]:
         ("in de 18e eeuw, de 3e Republiek", "au XVIIIe siècle, la IIIe République", "fr", []),
         ("in de 18e eeuw", "au XVIIe siècle", "fr", [("missing", "18e", "")]),
         ("100 landen", "Ce pays", "fr", [("missing", "100", "")]),  # "Ce" is no Roman 100
+        # a figure stuck to a word, which the pattern takes for a name, on either side
+        ("het Formule 1-kampioenschap", "die Formel-1-Weltmeisterschaft", "de", []),
+        ("(Larson, 1989, pp 109)", "(Larson, 1989, p109)", "fr", []),
+        ("de Formule-1", "Formula 1", "en", []),
+        ("het Formule 1-kampioenschap", "die Formel-2-Meisterschaft", "de", [("missing", "1", "")]),
         # a Dutch time without "uur" reads as a number; the translation's time is the same
         ("om 11.00 lokale tijd (02.30 UTC)", "um 11:00 Uhr Ortszeit (02:30 UTC)", "de", []),
         ("om 11.00 lokale tijd", "um 11:30 Uhr", "de", [("changed", "11.00", "11:30 Uhr")]),
