@@ -117,6 +117,10 @@ class Glossary:
         with collector_paused():
             return SourceMatcher(self.entries)
 
+    def build_matcher(self) -> None:
+        """Compile the Dutch terms into the matcher now, not on the first match."""
+        self._matcher  # noqa: B018 (the property builds and keeps it)
+
     def matches(self, source_text: str) -> list[TermMatch]:
         """The entries found in ``source_text``, left to right, longest match first, no overlaps."""
         return self._matcher.find(source_text)

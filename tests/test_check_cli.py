@@ -193,13 +193,18 @@ def test_many_translations_show_progress_on_a_terminal_unless_quiet(
     assert len(json.loads(out)["files"]) == 3  # the report itself is untouched
 
 
-def test_the_collector_settings_of_a_run_are_undone(project: Path) -> None:
+@pytest.mark.parametrize("bad_glossary", [False, True])
+def test_the_collector_settings_of_a_run_are_undone(project: Path, bad_glossary: bool) -> None:
     import gc
 
+    args = ["."]
+    if bad_glossary:  # its error ends the run (exit 2) while the collector is paused
+        (project / "bad.tsv").write_text("id\tnl\tfr\nt\t\tDaech\n", encoding="utf-8")
+        args += ["--glossary", "bad.tsv"]
     before = gc.get_threshold()
-    code, _, _ = run(".")
-    assert code == 0
-    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    code, _, _ = run(*args)
+    assert code == (2 if bad_glossary else 0)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0 and gc.isenabled()
 
 
 def test_no_progress_bar_off_a_terminal(project: Path) -> None:
