@@ -458,7 +458,9 @@ def compare_numbers(
         partner = _take(unmatched_target, lambda t, v=raw[0]: t[0] == v)
         if partner is None:
             unmatched_source.append(raw)
-        elif not partner[7]:  # (well_formed) the right value, the wrong separators
+        # (well_formed) the right value, the wrong separators; but a figure malformed in both
+        # languages and copied as written is a label ("figuur 1.1", "802.11n"), not a number
+        elif not partner[7] and (raw[7] or partner[5] != raw[5]):
             issues.append(NumberIssue("format", Figure(*raw), Figure(*partner)))
     still_unmatched: list[_Raw] = []
     for raw in unmatched_source:

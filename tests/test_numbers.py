@@ -185,6 +185,9 @@ def issues(source: str, target: str, lang: str) -> list[tuple[str, str, str]]:
         ("1,5 miljoen", "1,5 million", "en", [("format", "1,5 miljoen", "1,5 million")]),
         ("12,5%", "12,5%", "en", [("format", "12,5%", "12,5%")]),
         ("1.000,5", "1,000.5", "fr", [("format", "1.000,5", "1,000.5")]),
+        # a label malformed in both languages, copied as written: no figure to localise
+        ("zie figuur 1.1, de 802.11n-norm", "siehe Abbildung 1.1, der 802.11n-Standard", "de", []),
+        ("zie figuur 1.1", "siehe Abbildung 1.2", "de", [("changed", "1.1", "1.2")]),
     ],
 )
 def test_compare_numbers(
