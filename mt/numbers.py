@@ -137,6 +137,7 @@ NUMBER_WORDS: dict[str, dict[str, int]] = {
         "fünfzehn sechzehn siebzehn achtzehn neunzehn"
     )
     | _tens("zwanzig dreißig vierzig fünfzig sechzig siebzig achtzig neunzig")
+    | _tens("zwanziger dreißiger vierziger fünfziger sechziger siebziger achtziger neunziger")
     | _declined(
         "erst zweit dritt viert fünft sechst siebt acht neunt zehnt elft zwölft dreizehnt "
         "vierzehnt fünfzehnt sechzehnt siebzehnt achtzehnt neunzehnt zwanzigst",
@@ -148,6 +149,7 @@ NUMBER_WORDS: dict[str, dict[str, int]] = {
         "fifteen sixteen seventeen eighteen nineteen"
     )
     | _tens("twenty thirty forty fifty sixty seventy eighty ninety")
+    | _tens("twenties thirties forties fifties sixties seventies eighties nineties")
     | _counting(
         "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
         "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth",
@@ -167,14 +169,15 @@ _PERCENT_WORDS = frozenset(("procent", "percent", "pourcent", "prozent"))
 # "per cent"), which the code then looks up. Any other word is left out of the match, so that the
 # text of a match says all there is to know of a figure: readings are memoised by it. A figure
 # may not follow a letter (or a letter and a hyphen): identifiers such as "F-16", "A400M" and "G7"
-# are names, not figures; nor a digit and a no-break or thin space, inside a grouped figure that
-# did not read as one ("12\u00a03456"). After a word and such a space it may: French typography
-# puts one in "24\u00a0septembre\u00a01759". Figures are written with the digits 0-9.
+# are names, not figures; nor a digit and an apostrophe, a no-break or a thin space, inside a
+# grouped figure that did not read as one ("12\u00a03456"). After a word and such a space it may
+# (French typography puts one in "24\u00a0septembre\u00a01759"), and after a quote ("'18'",
+# "de jaren '70"). Figures are written with the digits 0-9.
 #
 # The pattern opens with the figure's first digit (group "lead"), so that the regex engine skips
 # from digit to digit on its own; what may not stand before a figure is then asserted behind it.
 _FIGURE_PATTERN = r"""
-    (?P<lead>[0-9])(?<![\w.,'][0-9])(?<![0-9][\u00a0\u202f\u2009][0-9])(?<![^\W\d_]-[0-9])
+    (?P<lead>[0-9])(?<![\w.,][0-9])(?<![0-9]['\u00a0\u202f\u2009][0-9])(?<![^\W\d_]-[0-9])
     (?:
         (?=[0-9]?(?:\s?[:h]|u|\.[0-5]))  # (what a time has after its first digit)
         (?:
@@ -498,7 +501,8 @@ def _same_time_or_decade(raw: _Raw, text: str) -> Callable[[_Raw], bool]:
 
     - a Dutch "11.00" or "02.30" without "uur" reads as a number: a target time of that value;
     - a whole hour ("10.00 uur") may be written as its hour: "10 Uhr", "10 heures", "10 a.m.";
-    - "de jaren 60" (the 1960s) may be written "1960er Jahre", "the 1960s", "les années 1960".
+    - "de jaren 60" or "'60" (the 1960s) may be written "1960er Jahre", "the 1960s", "les années
+      1960".
     """
     value, kind, digits, scale = raw[0], raw[1], raw[5], raw[6]
     if kind == "time" and value % 100 == 0:
@@ -508,7 +512,7 @@ def _same_time_or_decade(raw: _Raw, text: str) -> Callable[[_Raw], bool]:
     if (clock := _CLOCK.fullmatch(digits)) is not None:
         time = Decimal(int(clock[1]) * 100 + int(clock[2]))
         return lambda t: t[1] == "time" and t[0] == time
-    if value in _DECADES and text[: raw[3]].rstrip().lower().endswith("jaren"):
+    if value in _DECADES and text[: raw[3]].rstrip(" '’").lower().endswith("jaren"):
         return lambda t: t[0] in (1900 + value, 2000 + value)
     return lambda t: False
 
@@ -531,7 +535,7 @@ _WORDS = re.compile(r"[^\W\d_]+")
 
 class _SpelledOut:
     """Whether a text writes a figure in a way the figure pattern does not read: as words ("3" and
-    "drei", small whole numbers only), in Roman numerals (French centuries and other ordinals:
+    "drei", "vier miljoen" and "4 000 000"), in Roman numerals (French centuries and other ordinals:
     "18e eeuw" is "XVIIIe siècle"), or stuck to a word, where the pattern sees a name
     ("Formule 1-kampioenschap" is "Formel-1-Weltmeisterschaft", "pp 109" is "p109"). Looked for
     once, when first asked."""
@@ -546,8 +550,12 @@ class _SpelledOut:
             return False
         if self._values is None:
             words = NUMBER_WORDS.get(self.lang, {})
-            found = words.keys() & _WORDS.findall(self.text.lower())
-            self._values = {words[word] for word in found}
+            in_text = _WORDS.findall(self.text.lower())
+            self._values = {words[word] for word in words.keys() & set(in_text)}
+            scales = _SCALES.get(self.lang, {})
+            for before, word in zip(["", *in_text], in_text, strict=False):
+                if word in scales:  # "vier miljoen", "duizend jaar"
+                    self._values.add(words.get(before, 1) * scales[word])
             if self.lang == "fr" and "e" in self.text:
                 numerals = _ROMAN_ORDINAL.findall(self.text)
                 self._values.update(value for value in map(_roman_value, numerals) if value)

@@ -168,6 +168,10 @@ def issues(source: str, target: str, lang: str) -> list[tuple[str, str, str]]:
         ("in de jaren 60", "in den 1960er Jahren", "de", []),
         ("in de jaren 60", "in the 1960s", "en", []),
         ("in de jaren 60", "dans les années 60", "fr", []),
+        ("in de jaren '70", "in the 1970s", "en", []),
+        ("in de jaren '30", "in den dreißiger Jahren", "de", []),
+        ("een '18'-sticker", "une étiquette « 18 »", "fr", []),
+        ("meer dan vier miljoen mensen, duizend jaar", "4,000,000 people, 1000 years", "en", []),
         ("60 mensen", "1960 people", "en", [("changed", "60", "1960")]),
         # missing, changed, added
         ("87 leden", "les membres", "fr", [("missing", "87", "")]),
