@@ -551,20 +551,23 @@ class _SpelledOut:
         if self._values is None:
             words = NUMBER_WORDS.get(self.lang, {})
             in_text = _WORDS.findall(self.text.lower())
-            self._values = {words[word] for word in words.keys() & set(in_text)}
+            present = set(in_text)
+            self._values = {words[word] for word in words.keys() & present}
             scales = _SCALES.get(self.lang, {})
-            for before, word in zip(["", *in_text], in_text, strict=False):
-                if word in scales:  # "vier miljoen", "duizend jaar"
-                    self._values.add(words.get(before, 1) * scales[word])
+            if not scales.keys().isdisjoint(present):  # "vier miljoen", "duizend jaar"
+                for before, word in zip(["", *in_text], in_text, strict=False):
+                    if word in scales:
+                        self._values.add(words.get(before, 1) * scales[word])
             if self.lang == "fr" and "e" in self.text:
                 numerals = _ROMAN_ORDINAL.findall(self.text)
                 self._values.update(value for value in map(_roman_value, numerals) if value)
-            self._values.update(map(int, _STUCK.findall(self.text)))
+            self._values.update(int(first + rest) for first, rest in _STUCK.findall(self.text))
         return value in self._values
 
 
 # Digits after a letter, or a letter and a hyphen: what the figure pattern leaves out as a name.
-_STUCK = re.compile(r"(?<=[^\W\d_])-?([0-9]+)(?![0-9])")
+# (It opens with a digit, as the figure pattern does, so that the engine skips to the digits.)
+_STUCK = re.compile(r"([0-9])(?:(?<=[^\W\d_][0-9])|(?<=[^\W\d_]-[0-9]))([0-9]*)(?![0-9])")
 
 
 # A French ordinal in capital Roman numerals: "XVIIIe siècle", "Ier", "IIIe République". Only I, V
