@@ -18,8 +18,8 @@ A source figure that finds no equal in the translation is looked for written ano
 :func:`compare_numbers` reports it: in words ("vijftien", "eerste", "vier miljoen", "dreißiger"),
 in French Roman numerals ("XVIIIe siècle" for "18e eeuw"), stuck to a word ("Formel-1"), as a
 time ("om 11.00" without "uur" is "um 11:00 Uhr"; "10.00 uur" is "10 Uhr") or as a decade ("de
-jaren 60" is "the 1960s"). Professional translators write all of these; ``benchmarks/
-check_flores.py`` counts what is left on FLORES-200's translations.
+jaren 60" is "the 1960s"). Professional translators write all of these: what is left on
+FLORES-200's translations is counted by ``benchmarks/check_flores.py``.
 """
 
 from __future__ import annotations
