@@ -18,8 +18,9 @@ A source figure that finds no equal in the translation is looked for written ano
 :func:`compare_numbers` reports it: in words ("vijftien", "eerste", "vier miljoen", "dreißiger"),
 in French Roman numerals ("XVIIIe siècle" for "18e eeuw"), stuck to a word ("Formel-1"), as a
 time ("om 11.00" without "uur" is "um 11:00 Uhr"; "10.00 uur" is "10 Uhr") or as a decade ("de
-jaren 60" is "the 1960s"). Professional translators write all of these: what is left on
-FLORES-200's translations is counted by ``benchmarks/check_flores.py``.
+jaren 60" is "the 1960s"); the words and signs are :mod:`mt.numerals`'. Professional translators
+write all of these: what is left on FLORES-200's translations is counted by
+``benchmarks/check_flores.py``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from operator import itemgetter
 
+from mt.numerals import SCALES, written_values
+
 # Spaces that group thousands: plain, no-break (U+00A0), narrow no-break (U+202F), thin (U+2009).
 _GROUP_SPACES = " \u00a0\u202f\u2009"
 
@@ -40,129 +43,6 @@ _SEPARATORS: dict[str, tuple[str, str]] = {
     "de": (",", "." + _GROUP_SPACES + "'"),
     "fr": (",", "." + _GROUP_SPACES),
     "en": (".", "," + _GROUP_SPACES),
-}
-
-# Words that scale the figure before them. Long-scale languages call 10**12 "biljoen", "billion"
-# (fr) and "Billion" (de), while English "billion" is 10**9: the value, not the word, is compared.
-_SCALES: dict[str, dict[str, int]] = {
-    "nl": {
-        "duizend": 10**3,
-        "miljoen": 10**6,
-        "miljoenen": 10**6,
-        "mln": 10**6,
-        "mio": 10**6,
-        "miljard": 10**9,
-        "miljarden": 10**9,
-        "mld": 10**9,
-        "mrd": 10**9,
-        "biljoen": 10**12,
-    },
-    "fr": {
-        "mille": 10**3,
-        "million": 10**6,
-        "millions": 10**6,
-        "mio": 10**6,
-        "milliard": 10**9,
-        "milliards": 10**9,
-        "mrd": 10**9,
-        "md": 10**9,
-        "billion": 10**12,
-        "billions": 10**12,
-    },
-    "de": {
-        "tausend": 10**3,
-        "million": 10**6,
-        "millionen": 10**6,
-        "mio": 10**6,
-        "milliarde": 10**9,
-        "milliarden": 10**9,
-        "mrd": 10**9,
-        "billion": 10**12,
-        "billionen": 10**12,
-    },
-    "en": {
-        "thousand": 10**3,
-        "million": 10**6,
-        "millions": 10**6,
-        "mn": 10**6,
-        "billion": 10**9,
-        "billions": 10**9,
-        "bn": 10**9,
-        "trillion": 10**12,
-    },
-}
-
-
-# Number words a translator may write instead of a small figure ("drie" -> "three", "vijftien" ->
-# "15", "eerste" -> "1st"); a fallback for figures left unmatched, never extracted as figures
-# themselves (too ambiguous: fr "un", en "one" and "second"). Words joined by a hyphen count
-# apart ("dix-sept" is 10 and 7), so only the one-word numbers are listed.
-def _counting(words: str, start: int = 0) -> dict[str, int]:
-    """Number words for ``start``, ``start`` + 1, ... in order, as written in the table below."""
-    return {word: value for value, word in enumerate(words.split(), start)}
-
-
-def _tens(words: str) -> dict[str, int]:
-    """Number words for 20, 30, 40, ... in order."""
-    return {word: 10 * value for value, word in enumerate(words.split(), 2)}
-
-
-def _declined(stems: str, start: int) -> dict[str, int]:
-    """German ordinals for ``start``, ``start`` + 1, ...: each stem with its case endings."""
-    return {
-        stem + ending: value
-        for value, stem in enumerate(stems.split(), start)
-        for ending in ("e", "en", "er", "es", "em")
-    }
-
-
-NUMBER_WORDS: dict[str, dict[str, int]] = {
-    "nl": _counting(
-        "nul een twee drie vier vijf zes zeven acht negen tien elf twaalf dertien veertien "
-        "vijftien zestien zeventien achttien negentien"
-    )
-    | _tens("twintig dertig veertig vijftig zestig zeventig tachtig negentig")
-    | _counting(
-        "eerste tweede derde vierde vijfde zesde zevende achtste negende tiende elfde twaalfde "
-        "dertiende veertiende vijftiende zestiende zeventiende achttiende negentiende twintigste",
-        1,
-    )
-    | {"één": 1, "honderd": 100},
-    "fr": _counting(
-        "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze "
-        "quinze seize"
-    )
-    | _tens("vingt trente quarante cinquante soixante")  # then soixante-dix, quatre-vingts
-    | _counting(
-        "premier deuxième troisième quatrième cinquième sixième septième huitième neuvième "
-        "dixième onzième douzième treizième quatorzième quinzième seizième",
-        1,
-    )
-    | {"une": 1, "première": 1, "second": 2, "seconde": 2, "vingtième": 20, "cent": 100},
-    "de": _counting(
-        "null eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf dreizehn vierzehn "
-        "fünfzehn sechzehn siebzehn achtzehn neunzehn"
-    )
-    | _tens("zwanzig dreißig vierzig fünfzig sechzig siebzig achtzig neunzig")
-    | _tens("zwanziger dreißiger vierziger fünfziger sechziger siebziger achtziger neunziger")
-    | _declined(
-        "erst zweit dritt viert fünft sechst siebt acht neunt zehnt elft zwölft dreizehnt "
-        "vierzehnt fünfzehnt sechzehnt siebzehnt achtzehnt neunzehnt zwanzigst",
-        1,
-    )
-    | {"ein": 1, "eine": 1, "einen": 1, "hundert": 100},
-    "en": _counting(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen"
-    )
-    | _tens("twenty thirty forty fifty sixty seventy eighty ninety")
-    | _tens("twenties thirties forties fifties sixties seventies eighties nineties")
-    | _counting(
-        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
-        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth",
-        1,
-    )
-    | {"hundred": 100},
 }
 
 _ORDINAL_SUFFIXES = frozenset(
@@ -210,7 +90,7 @@ _FIGURE_PATTERN = r"""
     )
 """
 _FOLLOWING = (
-    {word for scales in _SCALES.values() for word in scales} | _PERCENT_WORDS | {"per", "pour"}
+    {word for scales in SCALES.values() for word in scales} | _PERCENT_WORDS | {"per", "pour"}
 )
 assert {word[0] for word in _FOLLOWING} <= set("bdmpt"), "the pattern's guard lists first letters"
 _FIGURE_PATTERN = _FIGURE_PATTERN.replace("{words}", "|".join(sorted(_FOLLOWING)))
@@ -383,7 +263,7 @@ def _read(groups: tuple[str, ...], lang: str) -> _Reading:
     digits = lead + rest
     length = len(digits)
     matched = length + len(suffix) + len(percent)  # where the next word starts, less its space
-    scales = _SCALES.get(lang, _SCALES["nl"])
+    scales = SCALES.get(lang, SCALES["nl"])
     kind, scale = "number", 1
     if suffix:
         suffix = suffix.lower()  # (in case the text was matched in any case)
@@ -421,11 +301,6 @@ def _time(hour_text: str, minute_text: str, word: str, length: int) -> _Reading:
     elif word == "am" and hour == 12:
         hour = 0
     return Decimal(hour * 100 + minute), "time", length, "", 1, True
-
-
-def number_word_value(word: str, lang: str) -> int | None:
-    """The value of a number word ("drie", "trois", "drei", "three"), or None."""
-    return NUMBER_WORDS.get(lang, {}).get(word.lower())
 
 
 @dataclass(frozen=True)
@@ -537,15 +412,9 @@ def _reread(raw: _Raw, lang: str) -> Decimal | None:
     return Figure(*raw).reread(lang)
 
 
-_WORDS = re.compile(r"[^\W\d_]+")
-
-
 class _SpelledOut:
-    """Whether a text writes a figure in a way the figure pattern does not read: as words ("3" and
-    "drei", "vier miljoen" and "4 000 000"), in Roman numerals (French centuries and other ordinals:
-    "18e eeuw" is "XVIIIe siècle"), or stuck to a word, where the pattern sees a name
-    ("Formule 1-kampioenschap" is "Formel-1-Weltmeisterschaft", "pp 109" is "p109"). Looked for
-    once, when first asked."""
+    """Whether a text writes a figure in a way the figure pattern does not read (see
+    :func:`mt.numerals.written_values`): looked for once, when first asked."""
 
     def __init__(self, text: str, lang: str) -> None:
         self.text, self.lang = text, lang
@@ -556,41 +425,5 @@ class _SpelledOut:
         if kind == "time" or value != value.to_integral():
             return False
         if self._values is None:
-            words = NUMBER_WORDS.get(self.lang, {})
-            in_text = _WORDS.findall(self.text.lower())
-            present = set(in_text)
-            self._values = {words[word] for word in words.keys() & present}
-            scales = _SCALES.get(self.lang, {})
-            if not scales.keys().isdisjoint(present):  # "vier miljoen", "duizend jaar"
-                for before, word in zip(["", *in_text], in_text, strict=False):
-                    if word in scales:
-                        self._values.add(words.get(before, 1) * scales[word])
-            if self.lang == "fr" and "e" in self.text:
-                numerals = _ROMAN_ORDINAL.findall(self.text)
-                self._values.update(value for value in map(_roman_value, numerals) if value)
-            self._values.update(int(first + rest) for first, rest in _STUCK.findall(self.text))
+            self._values = written_values(self.text, self.lang)
         return value in self._values
-
-
-# Digits after a letter, or a letter and a hyphen: what the figure pattern leaves out as a name.
-# (It opens with a digit, as the figure pattern does, so that the engine skips to the digits.)
-_STUCK = re.compile(r"([0-9])(?:(?<=[^\W\d_][0-9])|(?<=[^\W\d_]-[0-9]))([0-9]*)(?![0-9])")
-
-
-# A French ordinal in capital Roman numerals: "XVIIIe siècle", "Ier", "IIIe République". Only I, V
-# and X (1 to 39): "Le" and "Ce" would read as 50 and 100.
-_ROMAN_ORDINAL = re.compile(r"(?<!\w)([IVX]+)(?:e|er|re|ème|ᵉ|ᵉʳ)(?!\w)")
-_ROMAN = {"I": 1, "V": 5, "X": 10}
-
-
-def _roman_value(numeral: str) -> int:
-    """The value of a Roman numeral of I, V and X, as a reader would take it; 0 for one that is
-    not written so ("IIII", "VX")."""
-    values = [_ROMAN[char] for char in numeral]
-    total = sum(-v if v < after else v for v, after in zip(values, values[1:] + [0], strict=True))
-    return total if _roman(total) == numeral else 0
-
-
-def _roman(value: int) -> str:
-    tens, units = divmod(value, 10)
-    return "X" * tens + ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")[units]

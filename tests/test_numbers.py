@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from mt.numbers import compare_numbers, extract_numbers, parse_figure
+from mt.numerals import written_values
 
 
 @pytest.mark.parametrize(
@@ -230,3 +231,22 @@ def test_fast_readings_agree_with_the_full_scan() -> None:
             for _ in range(2):  # the second time from the memo
                 readings = [(r[0], r[1], r[5]) for r in _readings(text, lang)]
                 assert readings == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "written", "not_written"),
+    [
+        ("vijftien landen, de derde keer", "nl", {15, 3}, {5}),
+        ("meer dan vier miljoen mensen", "nl", {4, 4_000_000}, {1_000_000}),
+        ("duizend jaar", "nl", {1000}, set()),
+        ("in den dreißiger Jahren, am zweiten Tag", "de", {30, 2}, set()),
+        ("au XVIIIe siècle, François Ier, la Ve République", "fr", {18, 1, 5}, set()),
+        ("Ce pays, Le XVIIe, IIIIe", "fr", {17}, {100, 50, 4}),  # only I, V, X; well written
+        ("die Formel-1-Weltmeisterschaft, p109", "de", {1, 109}, set()),
+        ("in 2016 and 20 more", "en", set(), {2016, 20}),  # figures are not written otherwise
+    ],
+)
+def test_written_values(text: str, lang: str, written: set[int], not_written: set[int]) -> None:
+    values = written_values(text, lang)
+    assert written <= values
+    assert not values & not_written
