@@ -334,8 +334,8 @@ def compare_numbers(
         return ()
     # Else figure by figure, with positions; a Figure is made only for what an issue names.
     source_figures, target_figures = _scan(source, source_lang), _scan(target, target_lang)
-    source_words = _SpelledOut(target, target_lang)  # source figures spelled out in the target
-    target_words = _SpelledOut(source, source_lang)
+    written_in_target = _WrittenOtherwise(target, target_lang)  # "15" as "vijftien", "XVe"
+    written_in_source = _WrittenOtherwise(source, source_lang)
     issues: list[NumberIssue] = []
     unmatched_target = list(target_figures)
     unmatched_source: list[_Raw] = []
@@ -355,12 +355,14 @@ def compare_numbers(
         )
         if partner is not None:
             issues.append(NumberIssue("reformatted", Figure(*raw), Figure(*partner)))
-        elif _take(unmatched_target, _same_time_or_decade(raw, source)):
+        elif (accept := _same_time_or_decade(raw, source, source_lang)) and _take(
+            unmatched_target, accept
+        ):
             continue  # written another way: "om 11.00" and "um 11:00 Uhr", "jaren 60" and "1960s"
-        elif raw not in source_words:
+        elif raw not in written_in_target:
             still_unmatched.append(raw)
     # What is left pairs up in order: a figure whose place another took was changed, not lost.
-    leftover_target = [t for t in unmatched_target if t not in target_words]
+    leftover_target = [t for t in unmatched_target if t not in written_in_source]
     for raw in still_unmatched:
         if leftover_target:
             issues.append(NumberIssue("changed", Figure(*raw), Figure(*leftover_target.pop(0))))
@@ -377,26 +379,26 @@ _CLOCK = re.compile(r"([01]?[0-9]|2[0-3])\.([0-5][0-9])")
 _DECADES = {Decimal(10 * tens) for tens in range(1, 10)}
 
 
-def _same_time_or_decade(raw: _Raw, text: str) -> Callable[[_Raw], bool]:
-    """Which target figures say what the source figure ``raw`` (in ``text``) says, written as
-    another kind of figure:
+def _same_time_or_decade(raw: _Raw, text: str, lang: str) -> Callable[[_Raw], bool] | None:
+    """Which target figures say what the source figure ``raw`` (in ``text``, written in ``lang``)
+    says, written as another kind of figure; None when no other kind could:
 
-    - a Dutch "11.00" or "02.30" without "uur" reads as a number: a target time of that value;
     - a whole hour ("10.00 uur") may be written as its hour: "10 Uhr", "10 heures", "10 a.m.";
-    - "de jaren 60" or "'60" (the 1960s) may be written "1960er Jahre", "the 1960s", "les années
-      1960".
+    - a Dutch "11.00" or "02.30" without "uur" reads as a number: a target time of that value;
+    - Dutch "de jaren 60" or "'60" (the 1960s) may be written "1960er Jahre", "the 1960s", "les
+      années 1960".
     """
     value, kind, digits, scale = raw[0], raw[1], raw[5], raw[6]
     if kind == "time" and value % 100 == 0:
         return lambda t: t[1] == "number" and t[0] * 100 == value
-    if kind != "number" or scale != 1:
-        return lambda t: False
+    if lang != "nl" or kind != "number" or scale != 1:
+        return None
     if (clock := _CLOCK.fullmatch(digits)) is not None:
         time = Decimal(int(clock[1]) * 100 + int(clock[2]))
         return lambda t: t[1] == "time" and t[0] == time
     if value in _DECADES and text[: raw[3]].rstrip(" '’").lower().endswith("jaren"):
         return lambda t: t[0] in (1900 + value, 2000 + value)
-    return lambda t: False
+    return None
 
 
 def _take(figures: list[_Raw], accept: Callable[[_Raw], bool]) -> _Raw | None:
@@ -412,7 +414,7 @@ def _reread(raw: _Raw, lang: str) -> Decimal | None:
     return Figure(*raw).reread(lang)
 
 
-class _SpelledOut:
+class _WrittenOtherwise:
     """Whether a text writes a figure in a way the figure pattern does not read (see
     :func:`mt.numerals.written_values`): looked for once, when first asked."""
 

@@ -201,6 +201,14 @@ def test_compare_numbers(
     assert issues(source, target, lang) == expected
 
 
+def test_dutch_times_and_decades_are_read_so_in_dutch_sources_only() -> None:
+    # an English "11.00" is the number 11, not eleven o'clock; "jaren" is a Dutch word
+    assert compare_numbers("om 11.00, de jaren 60", "um 11:00, die 1960er", "de") == ()
+    (changed,) = compare_numbers("11.00 points", "11:00 Punkte", "de", "en")
+    assert changed.kind == "changed" and changed.target is not None
+    assert changed.target.kind == "time"
+
+
 def test_fast_readings_agree_with_the_full_scan() -> None:
     """compare_numbers answers most pairs from readings memoised by the text of each match (one
     findall a text, no positions); they must say what the groups of each match say where it
