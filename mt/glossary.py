@@ -82,7 +82,8 @@ class Entry:
         return hash(self.id)
 
     def as_dict(self) -> dict[str, object]:
-        """A plain, JSON-ready form (also what the glossary version hashes)."""
+        """A plain, JSON-ready form, as ``mt glossary show --json`` prints an entry
+        (:func:`content_version` hashes the same fields itself)."""
         return {
             "id": self.id,
             "source": list(self.source),
