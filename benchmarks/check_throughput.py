@@ -374,7 +374,7 @@ def main() -> None:
             verify(pair.target or "", terms_of, "fr", inflections=True)
         verifying = time.process_time() - start
         print(f"{'  glossary.requirements':<28} {len(pairs) / matching:>12,.0f}")
-        print(f"{'  matching.verify':<28} {len(pairs) / verifying:>12,.0f}")
+        print(f"{'  verification.verify':<28} {len(pairs) / verifying:>12,.0f}")
         runs = options.end_to_end_runs
         for suffix in (".md", ".txt"):
             times, verdict = end_to_end(pairs, tsv, options.releases, suffix, runs=runs)

@@ -11,6 +11,7 @@ figure ("670 miljoen") are here too, which :mod:`mt.numbers` reads as part of th
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 # Words that scale the figure before them. Long-scale languages call 10**12 "biljoen", "billion"
 # (fr) and "Billion" (de), while English "billion" is 10**9: the value, not the word, is compared.
@@ -149,7 +150,7 @@ def written_values(text: str, lang: str) -> set[int]:
     values = {words[word] for word in words.keys() & present}
     scales = SCALES.get(lang, {})
     if not scales.keys().isdisjoint(present):
-        for before, word in zip(["", *in_text], in_text, strict=False):
+        for before, word in pairwise(["", *in_text]):
             if word in scales:
                 values.add(words.get(before, 1) * scales[word])
     if lang == "fr" and "e" in text:
