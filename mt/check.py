@@ -11,25 +11,33 @@ aligned by structure, and each aligned pair of segments run through four checks:
 - ``structure``: unit counts, unit kinds (heading, list item, ...), inline markup and URLs kept,
   length-ratio outliers.
 
-Every :class:`Finding` names its check and code, a severity, the file and line on both sides, the
-offending text and a message. :class:`CheckConfig` switches checks off or changes their severity; it
-is read from ``[check]`` in ``.mt.toml`` (``[tool.mt.check]`` in pyproject.toml).
+Every :class:`~mt.findings.Finding` names its check and code, a severity, the file and line on both
+sides, the offending text and a message. :class:`~mt.findings.CheckConfig` switches checks off or
+changes their severity; :mod:`mt.findings` holds both, and this module re-exports them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import ahocorasick_rs
 
 from mt.alignment import SOURCE_LANG, align_units
-from mt.errors import ConfigError, InputError, Location
+from mt.errors import InputError, Location
+from mt.findings import (
+    CHECKS,
+    CODES,
+    FAIL_ON,
+    CheckConfig,
+    Finding,
+    Severity,
+    config_from_table,
+)
 from mt.numbers import NumberIssue, compare_numbers
 from mt.terms import SegmentTerms
 from mt.verification import verify
@@ -37,151 +45,6 @@ from mt.verification import verify
 if TYPE_CHECKING:
     from mt.documents import Document
     from mt.glossary import Glossary
-
-CHECKS = ("terminology", "numbers", "untranslated", "structure")
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        return _RANK[self]
-
-
-_RANK = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
-FAIL_ON = ("error", "warning", "info", "never")
-
-# code -> (check, default severity, what it means); the codes are stable: CI configs name them.
-CODES: dict[str, tuple[str, Severity, str]] = {
-    "missing-term": ("terminology", Severity.ERROR, "approved glossary term absent"),
-    "forbidden-term": ("terminology", Severity.ERROR, "forbidden glossary term present"),
-    "dnt-changed": ("terminology", Severity.ERROR, "do-not-translate term not copied as is"),
-    "number-missing": ("numbers", Severity.ERROR, "a source figure is absent"),
-    "number-changed": ("numbers", Severity.ERROR, "a source figure has another value"),
-    "number-reformatted": (
-        "numbers",
-        Severity.ERROR,
-        "source separators kept: reads as another value",
-    ),
-    "number-format": ("numbers", Severity.WARNING, "right value, separators of another language"),
-    "number-added": ("numbers", Severity.WARNING, "a figure not in the source"),
-    "empty": ("untranslated", Severity.ERROR, "empty translation of a non-empty source"),
-    "untranslated": ("untranslated", Severity.ERROR, "translation equals the Dutch source"),
-    "still-dutch": ("untranslated", Severity.ERROR, "translation still reads as Dutch"),
-    "segment-missing": ("untranslated", Severity.ERROR, "source unit with no translation"),
-    "segment-extra": ("untranslated", Severity.WARNING, "translated unit with no source"),
-    "unit-count": ("structure", Severity.ERROR, "source and translation differ in unit count"),
-    "kind-mismatch": ("structure", Severity.ERROR, "heading/list/paragraph kind differs"),
-    "markup-missing": ("structure", Severity.ERROR, "inline markup or URL not kept"),
-    "length-ratio": ("structure", Severity.WARNING, "translation much shorter or longer"),
-}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem in one translation, located on both sides."""
-
-    check: str
-    code: str
-    severity: Severity
-    message: str
-    source: Location | None  # where the source segment stands (None: the source lacks it)
-    target: Location | None  # where the translation stands, or should stand
-    evidence: str = ""  # the offending text: a term, a figure, the segment itself
-    source_text: str = ""
-    target_text: str = ""
-
-
-@dataclass(frozen=True)
-class CheckConfig:
-    """Which checks run, at what severity, and which severity fails the run."""
-
-    enabled: frozenset[str] = frozenset(CHECKS)
-    severity: Mapping[str, Severity] = field(default_factory=dict)  # check or code -> severity
-    fail_on: str = "error"
-    length_ratio: tuple[float, float] = (0.5, 2.0)  # target chars / source chars
-    min_length: int = 40  # shorter source units are too noisy for the length ratio
-
-    def severity_of(self, code: str) -> Severity:
-        check, default, _ = CODES[code]
-        return self.severity.get(code) or self.severity.get(check) or default
-
-    def fails(self, severity: Severity) -> bool:
-        return self.fail_on != "never" and severity.rank >= Severity(self.fail_on).rank
-
-
-def config_from_table(table: Mapping[str, Any], where: Location | None = None) -> CheckConfig:
-    """A :class:`CheckConfig` from a ``[check]`` table; every problem in it is reported at once::
-
-    [check]
-    fail-on = "warning"
-    [check.numbers]
-    severity = "warning"        # every numbers finding
-    [check.structure]
-    enabled = true
-    length-ratio = [0.5, 2.0]
-    min-length = 40
-    [check.severity]
-    number-added = "info"       # one code
-    """
-    where = where or Location("[check]")
-    problems: list[str] = []
-    enabled = set(CHECKS)
-    severity: dict[str, Severity] = {}
-    settings: dict[str, Any] = {}
-    severities = ", ".join(s.value for s in Severity)
-
-    def to_severity(value: object, name: str, key: str) -> None:
-        if value not in {s.value for s in Severity}:
-            problems.append(f"{name}: {value!r} is no severity; use one of {severities}")
-        else:
-            severity[key] = Severity(str(value))
-
-    for key, value in table.items():
-        if key == "fail-on":
-            if value not in FAIL_ON:
-                problems.append(f"fail-on: {value!r}; use one of {', '.join(FAIL_ON)}")
-            else:
-                settings["fail_on"] = value
-        elif key == "severity" and isinstance(value, dict):
-            for code, level in value.items():
-                if code not in CODES and code not in CHECKS:
-                    problems.append(
-                        f"severity.{code}: unknown code; known: {', '.join(sorted(CODES))}"
-                    )
-                else:
-                    to_severity(level, f"severity.{code}", code)
-        elif key in CHECKS and isinstance(value, dict):
-            for option, setting in value.items():
-                if option == "enabled" and isinstance(setting, bool):
-                    if not setting:
-                        enabled.discard(key)
-                elif option == "severity":
-                    to_severity(setting, f"{key}.severity", key)
-                elif key == "structure" and option == "length-ratio" and _is_bounds(setting):
-                    settings["length_ratio"] = (float(setting[0]), float(setting[1]))
-                elif key == "structure" and option == "min-length" and isinstance(setting, int):
-                    settings["min_length"] = setting
-                else:
-                    problems.append(f"{key}.{option}: unknown option or wrong type ({setting!r})")
-        else:
-            known = ", ".join(sorted(("fail-on", "severity", *CHECKS)))
-            problems.append(f"{key}: unknown key or wrong type; known keys: {known}")
-    if problems:
-        raise ConfigError("; ".join(f"[check] {problem}" for problem in problems), where)
-    return CheckConfig(enabled=frozenset(enabled), severity=severity, **settings)
-
-
-def _is_bounds(value: object) -> bool:
-    return (
-        isinstance(value, list)
-        and len(value) == 2
-        and all(isinstance(bound, int | float) for bound in value)
-        and 0 < value[0] < value[1]
-    )
 
 
 # --- segments ------------------------------------------------------------------------------------
@@ -272,91 +135,33 @@ def check_segment(
     config: CheckConfig,
 ) -> list[Finding]:
     """Every finding for one aligned pair; ``terms`` is what the glossary asks of this segment."""
-    found = _inspect(
-        pair.source,
-        pair.target,
-        pair.source_kind,
-        pair.target_kind,
-        pair.protected,
-        lang,
-        terms,
-        config,
-    )
+    found = _unpaired(pair.source, pair.target)
+    if found is None:
+        assert pair.source is not None and pair.target is not None  # (what _unpaired left)
+        found = _Inspector(lang, None, config).check(
+            pair.source,
+            pair.target,
+            pair.source_kind,
+            pair.target_kind,
+            pair.protected,
+            terms,
+        )
     return _findings(pair, config, found) if found else []
 
 
-def _inspect(
-    source: str | None,
-    target: str | None,
-    source_kind: str,
-    target_kind: str,
-    protected: tuple[str, ...],
-    lang: str,
-    terms: SegmentTerms | None,
-    config: CheckConfig,
-) -> list[_Found]:
-    """What is wrong with one aligned pair, before the findings are located: most pairs have
-    nothing wrong, and then no :class:`SegmentPair` or :class:`Location` need be made for them."""
-    if source is None or target is None or not target or target.isspace():
-        return _unpaired(source, target)
-    if not source or source.isspace():
-        return []
-    enabled = config.enabled
-    found: list[_Found] = []  # most pairs have none
-    # equal but for whitespace (the first characters tell most pairs apart)
-    if target.lstrip()[:1] == source.lstrip()[:1] and target.split() == source.split():
-        if len(_WORD.findall(source)) >= 3 or looks_dutch(source, lang):
-            found.append(("untranslated", "the translation is the Dutch source, unchanged", target))
-            return found  # every other check would only repeat this one
-    elif "untranslated" in enabled and looks_dutch(target, lang):
-        name = _LANG_NAMES.get(lang, lang)
-        found.append(("still-dutch", f"the translation reads as Dutch, not {name}", target))
-
-    if terms and "terminology" in enabled:
-        _check_terms(target, terms, lang, found)
-    if "numbers" in enabled:
-        issues = compare_numbers(
-            _without(source, protected), _without(target, protected), lang, SOURCE_LANG
-        )
-        if issues:
-            found.extend(_describe_number(issue, lang) for issue in issues)
-    if "structure" in enabled:
-        if source_kind != target_kind:
-            found.append(
-                ("kind-mismatch", f"a {source_kind} in the source is a {target_kind} here", "")
-            )
-        for kept in protected:
-            if kept not in target:
-                found.append(
-                    (
-                        "markup-missing",
-                        f"{kept!r} must be copied into the translation as it is",
-                        kept,
-                    )
-                )
-        if len(source) >= config.min_length:
-            ratio = len(target) / len(source)
-            low, high = config.length_ratio
-            if not low <= ratio <= high:
-                message = (
-                    f"the translation is {ratio:.2f} times as long as the source "
-                    f"(expected {low:g} to {high:g})"
-                )
-                found.append(("length-ratio", message, ""))
-    return found
-
-
-def _unpaired(source: str | None, target: str | None) -> list[_Found]:
-    """What is wrong with a pair whose translation is missing, empty or blank, or whose source is
-    missing."""
+def _unpaired(source: str | None, target: str | None) -> list[_Found] | None:
+    """What is wrong with a pair that lacks a side, or whose translation is empty or blank; None
+    when both sides hold text and the checks have something to look at."""
     if source is None:
         message = "this unit of the translation has no counterpart in the source"
         return [("segment-extra", message, target or "")]
     if target is None:
         return [("segment-missing", "this source unit has no translation", source)]
-    if not source.strip():
-        return []
-    return [("empty", "the translation is empty", source)]
+    if not source or source.isspace():
+        return []  # nothing to translate, whatever the translation holds
+    if not target or target.isspace():
+        return [("empty", "the translation is empty", source)]
+    return None
 
 
 def _findings(pair: SegmentPair, config: CheckConfig, found: list[_Found]) -> list[Finding]:
@@ -451,9 +256,9 @@ def check_segments(
 
 
 class _Inspector:
-    """:func:`_inspect` for the pairs of one translation, with what the glossary asks of each;
-    ``remember``: another translation of the same source follows, which the glossary's matches of
-    the source serve too."""
+    """The checks of one translation's pairs, with what the glossary asks of each; ``remember``:
+    another translation of the same source follows, which the glossary's matches of the source
+    serve too."""
 
     def __init__(
         self, lang: str, glossary: Glossary | None, config: CheckConfig, remember: bool = False
@@ -469,12 +274,67 @@ class _Inspector:
         target_kind: str,
         protected: tuple[str, ...],
     ) -> list[_Found]:
+        """What is wrong with one aligned pair, before the findings are located: most pairs have
+        nothing wrong, and then no :class:`SegmentPair` or :class:`Location` need be made."""
+        unpaired = _unpaired(source, target)
+        if unpaired is not None:
+            return unpaired
+        assert source is not None and target is not None  # (what _unpaired left)
         terms = None
-        if self.glossary is not None and source and target:
+        if self.glossary is not None:
             terms = self.glossary.requirements(source, self.lang, remember=self.remember)
-        return _inspect(
-            source, target, source_kind, target_kind, protected, self.lang, terms, self.config
-        )
+        return self.check(source, target, source_kind, target_kind, protected, terms)
+
+    def check(
+        self,
+        source: str,
+        target: str,
+        source_kind: str,
+        target_kind: str,
+        protected: tuple[str, ...],
+        terms: SegmentTerms | None,
+    ) -> list[_Found]:
+        """The four checks of a pair whose sides both hold text."""
+        lang, config = self.lang, self.config
+        enabled = config.enabled
+        found: list[_Found] = []  # most pairs have none
+        # equal but for whitespace (the first characters tell most pairs apart)
+        if target.lstrip()[:1] == source.lstrip()[:1] and target.split() == source.split():
+            if len(_WORD.findall(source)) >= 3 or looks_dutch(source, lang):
+                found.append(
+                    ("untranslated", "the translation is the Dutch source, unchanged", target)
+                )
+                return found  # every other check would only repeat this one
+        elif "untranslated" in enabled and looks_dutch(target, lang):
+            name = _LANG_NAMES.get(lang, lang)
+            found.append(("still-dutch", f"the translation reads as Dutch, not {name}", target))
+
+        if terms and "terminology" in enabled:
+            _check_terms(target, terms, lang, found)
+        if "numbers" in enabled:
+            issues = compare_numbers(
+                _without(source, protected), _without(target, protected), lang, SOURCE_LANG
+            )
+            if issues:
+                found.extend(_describe_number(issue, lang) for issue in issues)
+        if "structure" in enabled:
+            if source_kind != target_kind:
+                message = f"a {source_kind} in the source is a {target_kind} here"
+                found.append(("kind-mismatch", message, ""))
+            for kept in protected:
+                if kept not in target:
+                    message = f"{kept!r} must be copied into the translation as it is"
+                    found.append(("markup-missing", message, kept))
+            if len(source) >= config.min_length:
+                ratio = len(target) / len(source)
+                low, high = config.length_ratio
+                if not low <= ratio <= high:
+                    message = (
+                        f"the translation is {ratio:.2f} times as long as the source "
+                        f"(expected {low:g} to {high:g})"
+                    )
+                    found.append(("length-ratio", message, ""))
+        return found
 
 
 # --- documents -----------------------------------------------------------------------------------
@@ -606,6 +466,7 @@ def check_pairs(
 __all__ = [
     "CHECKS",
     "CODES",
+    "FAIL_ON",
     "CheckConfig",
     "Finding",
     "PairReport",

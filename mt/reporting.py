@@ -18,8 +18,9 @@ from pathlib import Path
 
 import click
 
-from mt.check import CHECKS, CheckConfig, Finding, PairReport, Severity
+from mt.check import PairReport
 from mt.errors import InputError, Location
+from mt.findings import CHECKS, CheckConfig, Finding, Severity
 
 REPORT_VERSION = 1  # the JSON layout; raised when a field changes meaning or goes away
 

@@ -46,7 +46,10 @@ def _imported_after(args: list[str]) -> set[str]:
         # listing the commands imports none of them
         (["--help"], {"mt.cli.translate", "mt.cli.bench", "mt.cli.check", "mt.pipeline"}),
         # the check's help needs neither the checks, the glossary nor the lemmatiser
-        (["check", "--help"], {"mt.check", "mt.glossary", "mt.numbers", "simplemma", "torch"}),
+        (
+            ["check", "--help"],
+            {"mt.check", "mt.findings", "mt.glossary", "mt.numbers", "simplemma", "torch"},
+        ),
     ],
 )
 def test_help_imports_little(args: list[str], absent: set[str]) -> None:
@@ -54,8 +57,8 @@ def test_help_imports_little(args: list[str], absent: set[str]) -> None:
 
 
 def test_check_choices_written_out_match_the_library() -> None:
-    from mt.check import FAIL_ON
     from mt.cli.check import FAIL_ON_LEVELS, FORMATS
+    from mt.findings import FAIL_ON
     from mt.reporting import FORMATTERS
 
     assert tuple(sorted(FORMATTERS)) == FORMATS

@@ -16,10 +16,10 @@ import click
 from mt.cli.options import glossary_option, progress_reporter
 
 if TYPE_CHECKING:
-    from mt.check import CheckConfig
+    from mt.findings import CheckConfig
 
 # The choices of --format and --fail-on, written out so that ``mt check --help`` imports none of
-# the checks (a test keeps them equal to mt.reporting.FORMATTERS and mt.check.FAIL_ON).
+# the checks (a test keeps them equal to mt.reporting.FORMATTERS and mt.findings.FAIL_ON).
 FORMATS = ("github", "json", "junit", "text")
 FAIL_ON_LEVELS = ("error", "warning", "info", "never")
 
@@ -143,9 +143,9 @@ def command(
 
 
 def _check_config(path: Path | None) -> CheckConfig:
-    from mt.check import config_from_table
     from mt.config import load_config
     from mt.errors import Location
+    from mt.findings import config_from_table
 
     config = load_config(path)
     table = config.table("check")
