@@ -15,12 +15,13 @@ figure reads the same under another language's convention, which is how a check 
 that was copied with the wrong separators ("1.600" left as is in English means 1.6, not 1600).
 
 A source figure that finds no equal in the translation is looked for written another way before
-:func:`compare_numbers` reports it: in words ("vijftien", "eerste", "vier miljoen", "dreißiger"),
-in French Roman numerals ("XVIIIe siècle" for "18e eeuw"), stuck to a word ("Formel-1"), as a
-time ("om 11.00" without "uur" is "um 11:00 Uhr"; "10.00 uur" is "10 Uhr") or as a decade ("de
-jaren 60" is "the 1960s"); the words and signs are :mod:`mt.numerals`'. Professional translators
-write all of these: what is left on FLORES-200's translations is counted by
-``benchmarks/check_flores.py``.
+:func:`compare_numbers` reports it: in words ("vijftien", "eerste", "vier miljoen", "dreißiger",
+"achtmal"), in French Roman numerals ("XVIIIe siècle" for "18e eeuw"), stuck to a word ("Formel-1"),
+as a time ("om 11.00" without "uur" is "um 11:00 Uhr"; "10.00 uur" is "10 Uhr"), as a decade ("de
+jaren 60" is "the 1960s"), or as one end of a range that takes part of its value from the other
+("1995-96" for "1995-1996", "340 bis 500 Millionen" for "340 miljoen tot 500 miljoen"); the words
+and signs are :mod:`mt.numerals`'. Professional translators write all of these: what is left on
+FLORES-200's translations is counted by ``benchmarks/check_flores.py``.
 """
 
 from __future__ import annotations
@@ -348,6 +349,7 @@ def compare_numbers(
         elif not partner[7] and (raw[7] or partner[5] != raw[5]):
             issues.append(NumberIssue("format", Figure(*raw), Figure(*partner)))
     still_unmatched: list[_Raw] = []
+    ranges: _Ranges | None = None  # made for the first figure that needs it
     for raw in unmatched_source:
         value = raw[0]
         partner = _take(
@@ -355,11 +357,15 @@ def compare_numbers(
         )
         if partner is not None:
             issues.append(NumberIssue("reformatted", Figure(*raw), Figure(*partner)))
-        elif (accept := _same_time_or_decade(raw, source, source_lang)) and _take(
-            unmatched_target, accept
-        ):
+            continue
+        accept = _same_time_or_decade(raw, source, source_lang)
+        if accept is not None and _take(unmatched_target, accept):
             continue  # written another way: "om 11.00" and "um 11:00 Uhr", "jaren 60" and "1960s"
-        elif raw not in written_in_target:
+        if raw in written_in_target:
+            continue
+        if ranges is None:
+            ranges = _Ranges(source, source_figures, target, target_figures)
+        if not _take(unmatched_target, ranges.partner_of(raw)):
             still_unmatched.append(raw)
     # What is left pairs up in order: a figure whose place another took was changed, not lost.
     leftover_target = [t for t in unmatched_target if t not in written_in_source]
@@ -399,6 +405,46 @@ def _same_time_or_decade(raw: _Raw, text: str, lang: str) -> Callable[[_Raw], bo
     if value in _DECADES and text[: raw[3]].rstrip(" '’").lower().endswith("jaren"):
         return lambda t: t[0] in (1900 + value, 2000 + value)
     return None
+
+
+# What joins the two ends of a range: "1995-96", "340 tot 500 miljoen", "340 bis 500 Millionen".
+_RANGE_JOIN = re.compile(r"\s*(?:[-–/]|tot|en|of|à|et|ou|bis|und|oder|to|and|or)\s*", re.IGNORECASE)
+
+
+class _Ranges:
+    """Figures that take part of their value from the other end of a range, on either side: "96"
+    in "1995-96" is the year 1996, and "340" in "340 bis 500 Millionen" is 340 million, where the
+    other language may write "1995-1996" or "340 miljoen tot 500 miljoen"."""
+
+    def __init__(
+        self, source: str, source_figures: list[_Raw], target: str, target_figures: list[_Raw]
+    ) -> None:
+        self.source = _range_values(source, source_figures)
+        self.target = _range_values(target, target_figures)
+
+    def partner_of(self, raw: _Raw) -> Callable[[_Raw], bool]:
+        """Which target figures say what the source figure ``raw`` says, one end of a range read
+        with the other."""
+        source_value, value = self.source.get(raw[3]), raw[0]
+        return lambda t: t[0] == source_value or self.target.get(t[3]) == value
+
+
+def _range_values(text: str, figures: list[_Raw]) -> dict[int, Decimal]:
+    """What the figures of ``text`` that lean on the other end of a range stand for, by where they
+    start: a year's last two digits after a full year ("1995-96"), and a figure before one that
+    has a scale word ("340 bis 500 Millionen")."""
+    values: dict[int, Decimal] = {}
+    for first, second in zip(figures, figures[1:], strict=False):
+        if first[1] != "number" or second[1] != "number" or first[6] != 1:
+            continue
+        if not _RANGE_JOIN.fullmatch(text, first[4], second[3]):
+            continue
+        if second[6] != 1:  # "340 bis 500 Millionen": 340 million
+            values[first[3]] = first[0] * second[6]
+        elif len(second[5]) == 2 and len(first[5]) == 4 and text[first[4]] in "-–/":
+            year = first[0] // 100 * 100 + second[0]  # "1995-96", "2023/24", "1999-00"
+            values[second[3]] = year if year > first[0] else year + 100
+    return values
 
 
 def _take(figures: list[_Raw], accept: Callable[[_Raw], bool]) -> _Raw | None:

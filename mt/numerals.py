@@ -1,11 +1,11 @@
 """Numbers written in words and signs rather than in digits, in Dutch, French, German and English.
 
 A figure of a source may stand in its translation as words ("vijftien" for 15, "eerste" for 1st,
-"vier miljoen" for 4,000,000, "dreißiger" for the thirties), in Roman numerals (French centuries:
-"XVIIIe siècle" for "18e eeuw"), or stuck to a word, where a reader of figures sees a name
-("Formel-1", "p109"). :func:`written_values` gives the values a text writes so; :mod:`mt.numbers`
-asks it only about the figures it could not match as figures. The scale words that multiply a
-figure ("670 miljoen") are here too, which :mod:`mt.numbers` reads as part of the figure.
+"vier miljoen" for 4,000,000, "dreißiger" for the thirties, "achtmal" for 8 times), in Roman
+numerals (French centuries: "XVIIIe siècle" for "18e eeuw"), or stuck to a word, where a reader of
+figures sees a name ("Formel-1", "p109"). :func:`written_values` gives the values a text writes so;
+:mod:`mt.numbers` asks it only about the figures it could not match as figures. The scale words that
+multiply a figure ("670 miljoen") are here too, which :mod:`mt.numbers` reads as part of the figure.
 """
 
 from __future__ import annotations
@@ -78,12 +78,15 @@ def _tens(words: str) -> dict[str, int]:
     return {word: 10 * value for value, word in enumerate(words.split(), 2)}
 
 
+_CASE_ENDINGS = ("e", "en", "er", "es", "em")
+
+
 def _declined(stems: str, start: int) -> dict[str, int]:
     """German ordinals for ``start``, ``start`` + 1, ...: each stem with its case endings."""
     return {
         stem + ending: value
         for value, stem in enumerate(stems.split(), start)
-        for ending in ("e", "en", "er", "es", "em")
+        for ending in _CASE_ENDINGS
     }
 
 
@@ -98,7 +101,7 @@ NUMBER_WORDS: dict[str, dict[str, int]] = {
         "dertiende veertiende vijftiende zestiende zeventiende achttiende negentiende twintigste",
         1,
     )
-    | {"één": 1, "honderd": 100},
+    | {"één": 1, "honderd": 100, "honderdste": 100, "duizendste": 1000},
     "fr": _counting(
         "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze "
         "quinze seize"
@@ -109,7 +112,8 @@ NUMBER_WORDS: dict[str, dict[str, int]] = {
         "dixième onzième douzième treizième quatorzième quinzième seizième",
         1,
     )
-    | {"une": 1, "première": 1, "second": 2, "seconde": 2, "vingtième": 20, "cent": 100},
+    | {"une": 1, "première": 1, "second": 2, "seconde": 2, "vingtième": 20, "cent": 100}
+    | {"centième": 100, "millième": 1000},
     "de": _counting(
         "null eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf dreizehn vierzehn "
         "fünfzehn sechzehn siebzehn achtzehn neunzehn"
@@ -121,6 +125,8 @@ NUMBER_WORDS: dict[str, dict[str, int]] = {
         "vierzehnt fünfzehnt sechzehnt siebzehnt achtzehnt neunzehnt zwanzigst",
         1,
     )
+    | _declined("hundertst", 100)
+    | _declined("tausendst", 1000)
     | {"ein": 1, "eine": 1, "einen": 1, "hundert": 100},
     "en": _counting(
         "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -133,21 +139,33 @@ NUMBER_WORDS: dict[str, dict[str, int]] = {
         "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth",
         1,
     )
-    | {"hundred": 100},
+    | {"hundred": 100, "hundredth": 100, "thousandth": 1000},
 }
 
 
 _WORDS = re.compile(r"[^\W\d_]+")
 
+# A number word with a multiplying, percent or age ending, written as one word: German "achtmal",
+# "dreifach", "das Neunzigfache", "hundertprozentig", "dreizehnjährige"; Dutch "tweemaal",
+# "tienvoudig", "dertienjarige".
+_JOINED = {
+    "nl": re.compile(r"(\w+?)(?:maal|voudige?|procent|jarige?)"),
+    "de": re.compile(r"(\w+?)(?:mal|fach|prozentig|jährig)(?:e[mnrs]?)?"),
+}
+
 
 def written_values(text: str, lang: str) -> set[int]:
     """The whole numbers ``text`` (in ``lang``) writes otherwise than as a figure: number words,
-    a scale word with the number word before it ("vier miljoen") or alone ("duizend jaar"),
-    French Roman ordinals, and digits stuck to a word."""
+    alone or joined to a multiplying, percent or age ending ("achtmal"), a scale word with the
+    number word before it ("vier miljoen") or alone ("duizend jaar"), French Roman ordinals, and
+    digits stuck to a word."""
     words = NUMBER_WORDS.get(lang, {})
     in_text = _WORDS.findall(text.lower())
     present = set(in_text)
     values = {words[word] for word in words.keys() & present}
+    if (joined := _JOINED.get(lang)) is not None:
+        stems = (match[1] for match in map(joined.fullmatch, present) if match is not None)
+        values.update(words[stem] for stem in stems if stem in words)
     scales = SCALES.get(lang, {})
     if not scales.keys().isdisjoint(present):
         for before, word in pairwise(["", *in_text]):

@@ -174,6 +174,26 @@ def issues(source: str, target: str, lang: str) -> list[tuple[str, str, str]]:
         ("een '18'-sticker", "une étiquette « 18 »", "fr", []),
         ("meer dan vier miljoen mensen, duizend jaar", "4,000,000 people, 1000 years", "en", []),
         ("60 mensen", "1960 people", "en", [("changed", "60", "1960")]),
+        # one end of a range read with the other: a year's last two digits, a shared scale word
+        ("sinds het seizoen 1995-1996", "depuis la saison 1995-96", "fr", []),
+        ("het begrotingsjaar 2023-24", "the 2023/2024 financial year", "en", []),
+        ("van 1999 tot 2000", "von 1999-00", "de", []),
+        ("sinds 1995-1996", "seit 1995-97", "de", [("changed", "1996", "97")]),
+        ("340 miljoen tot 500 miljoen sprekers", "340 bis 500 Millionen Sprecher", "de", []),
+        ("tussen 2 en 3 miljoen euro", "between 2 million and 3 million euros", "en", []),
+        (
+            "340 miljoen sprekers, 500 miljoen",
+            "340 Sprecher, 500 Millionen",
+            "de",
+            [("changed", "340 miljoen", "340")],
+        ),  # no range: 340 is 340
+        # number words joined to a multiplying ending, ordinal words of hundreds and thousands
+        ("meer dan 8 keer zoveel water", "mehr als achtmal so viel Wasser", "de", []),
+        ("90 keer zo groot", "um das Neunzigfache", "de", []),
+        ("met 100% zekerheid", "mit hundertprozentiger Sicherheit", "de", []),
+        ("zijn 1.000ste postzegel", "son millième timbre", "fr", []),
+        ("de dertienjarige coureur", "le pilote de 13 ans", "fr", []),
+        ("zijn 1.000ste postzegel", "seine tausendste Briefmarke", "de", []),
         # missing, changed, added
         ("87 leden", "les membres", "fr", [("missing", "87", "")]),
         ("87 leden", "78 members", "en", [("changed", "87", "78")]),
@@ -251,6 +271,10 @@ def test_fast_readings_agree_with_the_full_scan() -> None:
         ("au XVIIIe siècle, François Ier, la Ve République", "fr", {18, 1, 5}, set()),
         ("Ce pays, Le XVIIe, IIIIe", "fr", {17}, {100, 50, 4}),  # only I, V, X; well written
         ("die Formel-1-Weltmeisterschaft, p109", "de", {1, 109}, set()),
+        ("achtmal, das Neunzigfache, hundertprozentig", "de", {8, 90, 100}, set()),
+        ("tweemaal, tienvoudige groei, de dertienjarige", "nl", {2, 10, 13}, set()),
+        ("ein dreizehnjähriger Fahrer", "de", {13}, set()),
+        ("seine tausendste, le millième, the hundredth", "de", {1000}, {100}),  # each its language
         ("in 2016 and 20 more", "en", set(), {2016, 20}),  # figures are not written otherwise
     ],
 )
