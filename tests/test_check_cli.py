@@ -93,6 +93,30 @@ def test_clean_translations_pass(project: Path) -> None:
     assert "3 translations" in out and "passed" in out
 
 
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def test_the_example_hand_translations_pass_with_the_shipped_glossary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # what the README shows; the glossary is found as a user's would be: glossaries/
+    monkeypatch.chdir(EXAMPLES.parent)
+    names = [str(EXAMPLES / f"release.{lang}.txt") for lang in ("nl", "fr", "de")]
+    code, out, _ = run(*names)
+    assert code == 0, out
+    assert out.count(": ok") == 2
+    # a wrong term that shares its words' first letters with the approved one ("Vereinte
+    # Nationen"): only the lemmas tell them apart
+    german = (EXAMPLES / "release.de.txt").read_text(encoding="utf-8")
+    wrong = tmp_path / "release.de.txt"
+    wrong.write_text(german.replace("Vereinten Nationen", "Vereinigten Nationen"), "utf-8")
+    (tmp_path / "release.nl.txt").write_bytes((EXAMPLES / "release.nl.txt").read_bytes())
+    code, out, _ = run(str(tmp_path / "release.nl.txt"), str(wrong))
+    assert code == 1
+    assert "terminology/missing-term" in out and "release.de.txt:14 ←" in out
+    assert "(united-nations)" in out and "mt check: 1 error in" in out
+
+
 def test_findings_fail_with_both_locations_in_the_text_report(project: Path) -> None:
     (project / "release.fr.md").write_text(BAD_FR, encoding="utf-8")
     code, out, _ = run("release.nl.md", "release.fr.md")
