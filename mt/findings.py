@@ -79,6 +79,7 @@ class CheckConfig:
     fail_on: str = "error"
     length_ratio: tuple[float, float] = (0.5, 2.0)  # target chars / source chars
     min_length: int = 40  # shorter source units are too noisy for the length ratio
+    baseline: str = ""  # a file of findings accepted on purpose (mt.baseline); "" for none
 
     def severity_of(self, code: str) -> Severity:
         check, default, _ = CODES[code]
@@ -93,6 +94,7 @@ def config_from_table(table: Mapping[str, Any], where: Location | None = None) -
 
     [check]
     fail-on = "warning"
+    baseline = "mt-check-baseline.json"   # relative to the config file
     [check.numbers]
     severity = "warning"        # every numbers finding
     [check.structure]
@@ -121,6 +123,11 @@ def config_from_table(table: Mapping[str, Any], where: Location | None = None) -
                 problems.append(f"fail-on: {value!r}; use one of {', '.join(FAIL_ON)}")
             else:
                 settings["fail_on"] = value
+        elif key == "baseline":
+            if not isinstance(value, str) or not value:
+                problems.append(f"baseline: {value!r}; give the path of a baseline file")
+            else:
+                settings["baseline"] = value
         elif key == "severity" and isinstance(value, dict):
             for code, level in value.items():
                 if code not in CODES and code not in CHECKS:
@@ -143,7 +150,7 @@ def config_from_table(table: Mapping[str, Any], where: Location | None = None) -
                 else:
                     problems.append(f"{key}.{option}: unknown option or wrong type ({setting!r})")
         else:
-            known = ", ".join(sorted(("fail-on", "severity", *CHECKS)))
+            known = ", ".join(sorted(("baseline", "fail-on", "severity", *CHECKS)))
             problems.append(f"{key}: unknown key or wrong type; known keys: {known}")
     if problems:
         raise ConfigError("; ".join(f"[check] {problem}" for problem in problems), where)

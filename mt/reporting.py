@@ -5,8 +5,8 @@ A formatter is a function from a :class:`CheckRun` to a string, registered under
     @formatter("json")
     def format_json(run: CheckRun, color: bool = False) -> str: ...
 
-Every format says which glossary version and which fail-on level produced the verdict, so a report
-read later still tells how it was made.
+Every format says which glossary version, fail-on level and baseline produced the verdict, so a
+report read later still tells how it was made.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ class CheckRun:
     reports: tuple[PairReport, ...]
     config: CheckConfig
     glossary_version: str = ""
+    baseline: str = ""  # the baseline file the run was checked against, if any (mt.baseline)
+    accepted: int = 0  # findings the baseline accepted: not in ``reports``
+    unused: int = 0  # entries of the baseline, for the files checked, that met no finding
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -82,14 +85,20 @@ def verdict(run: CheckRun) -> str:
     found = ", ".join(parts) if parts else "no findings"
     pairs = _plural(len(run.reports), "translation")
     outcome = "FAILED" if run.failed else "passed"
+    baseline = ""
+    if run.baseline:
+        baseline = f"{run.accepted} accepted by the baseline"
+        if run.unused:
+            baseline += f" ({_plural(run.unused, 'entry', 'entries')} met no finding)"
+        baseline += "; "
     return (
-        f"mt check: {found} in {pairs} ({_plural(run.segments, 'segment')}); "
+        f"mt check: {found} in {pairs} ({_plural(run.segments, 'segment')}); {baseline}"
         f"fail-on {run.config.fail_on}: {outcome}"
     )
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+def _plural(count: int, noun: str, nouns: str = "") -> str:
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def _where(location: Location | None) -> str:
@@ -164,6 +173,11 @@ def format_json(run: CheckRun, color: bool = False) -> str:
         "checks": [check for check in CHECKS if check in run.config.enabled],
         "counts": run.counts(),
         "segments": run.segments,
+        "baseline": (
+            {"path": run.baseline, "accepted": run.accepted, "unused": run.unused}
+            if run.baseline
+            else None
+        ),
         "files": [
             {
                 "source": report.source,
@@ -193,6 +207,7 @@ def format_junit(run: CheckRun, color: bool = False) -> str:
             ("lang", report.lang),
             ("glossary", run.glossary_version),
             ("fail-on", run.config.fail_on),
+            ("baseline", run.baseline),
         ):
             ET.SubElement(properties, "property", name=name, value=value)
         failures = skipped = 0

@@ -294,6 +294,48 @@ def test_config_file_switches_a_check_off(project: Path) -> None:
     assert [f["severity"] for f in report["files"][0]["findings"]] == ["warning"]
 
 
+def test_a_baseline_accepts_the_findings_it_lists_and_only_those(project: Path) -> None:
+    (project / "release.fr.md").write_text(BAD_FR, encoding="utf-8")
+    code, _, err = run("release.nl.md", "release.fr.md", "--baseline", "b.json", "--write-baseline")
+    assert code == 0 and "3 findings accepted, written to b.json" in err
+    code, out, _ = run("release.nl.md", "release.fr.md", "--baseline", "b.json")
+    assert code == 0, out
+    assert "no findings in 1 translation (5 segments); 3 accepted by the baseline;" in out
+    # a new slip fails the run, alone; the edited pair's old entry is counted as unused
+    (project / "release.fr.md").write_text(BAD_FR.replace("670", "760"), encoding="utf-8")
+    code, out, _ = run("release.nl.md", "release.fr.md", "--baseline", "b.json", "--format", "json")
+    report = json.loads(out)
+    assert code == 1
+    assert [f["code"] for f in report["files"][0]["findings"]] == ["number-changed"]
+    assert report["baseline"] == {"path": "b.json", "accepted": 3, "unused": 0}
+
+
+def test_the_config_names_the_baseline_relative_to_itself(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "release.fr.md").write_text(BAD_FR, encoding="utf-8")
+    (project / "ci").mkdir()
+    (project / ".mt.toml").write_text('[check]\nbaseline = "ci/b.json"\n', encoding="utf-8")
+    assert run("release.nl.md", "release.fr.md", "--write-baseline")[0] == 0
+    assert (project / "ci" / "b.json").is_file()
+    (project / "sub").mkdir()
+    monkeypatch.chdir(project / "sub")  # the config is found above, and the baseline beside it
+    code, out, _ = run("../release.nl.md", "../release.fr.md", "--glossary", "../glossaries")
+    assert code == 0 and "3 accepted by the baseline" in out
+
+
+def test_a_bad_baseline_fails_before_the_checks_and_writes_nothing(project: Path) -> None:
+    (project / "b.json").write_text('{"version": 1, "findings": [}', encoding="utf-8")
+    args = ("release.nl.md", "release.fr.md", "-o", "report.json")
+    code, _, err = run(*args, "--baseline", "b.json")
+    assert code == 2 and err.startswith("mt: error: b.json:1: not valid JSON")
+    code, _, err = run(*args, "--baseline", "none.json")
+    assert code == 2 and "none.json: no such baseline; create it with --write-baseline" in err
+    code, _, err = run(*args, "--write-baseline")
+    assert code == 2 and "--write-baseline needs --baseline FILE" in err
+    assert not (project / "report.json").exists()
+
+
 @pytest.mark.parametrize(
     ("args", "setup", "message"),
     [

@@ -16,10 +16,11 @@ def test_config_reports_every_problem_at_once() -> None:
                 "numbrs": {"enabled": False},
                 "numbers": {"severity": "fatal"},
                 "severity": {"no-such-code": "info"},
+                "baseline": 3,
             }
         )
     message = str(caught.value)
-    for part in ("fail-on", "numbrs", "fatal", "no-such-code"):
+    for part in ("fail-on", "numbrs", "fatal", "no-such-code", "baseline: 3"):
         assert part in message
 
 
@@ -45,3 +46,8 @@ def test_every_code_belongs_to_a_check() -> None:
 def test_default_severities_are_documented() -> None:
     # every code has a one-line meaning: the README's table is generated from it
     assert all(meaning for _, _, meaning in CODES.values())
+
+
+def test_config_names_a_baseline() -> None:
+    assert config_from_table({"baseline": "ci/b.json"}).baseline == "ci/b.json"
+    assert CheckConfig().baseline == ""

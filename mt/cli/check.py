@@ -16,7 +16,9 @@ import click
 from mt.cli.options import glossary_option, progress_reporter
 
 if TYPE_CHECKING:
+    from mt.baseline import Baseline
     from mt.findings import CheckConfig
+    from mt.reporting import CheckRun
 
 # The choices of --format and --fail-on, written out so that ``mt check --help`` imports none of
 # the checks (a test keeps them equal to mt.reporting.FORMATTERS and mt.findings.FAIL_ON).
@@ -29,6 +31,7 @@ Examples:
   mt check docs/                       # every <stem>.<lang>.<ext> beside its <stem>.nl.<ext>
   mt check release.fr.md               # the source release.nl.md is found beside it
   mt check --format junit -o mt-check.xml docs/
+  mt check docs/ --baseline mt-check-baseline.json   # fail on findings it does not accept
 
 \b
 Exit status: 0 clean, 1 a finding at --fail-on severity, 2 usage or input error.
@@ -69,6 +72,18 @@ Config: [check] in .mt.toml, or [tool.mt.check] in pyproject.toml.
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the report to this file instead of standard output.",
 )
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Findings accepted on purpose (a file --write-baseline made): only others can fail "
+    "the run. Default: baseline in the config's [check], if any.",
+)
+@click.option(
+    "--write-baseline",
+    is_flag=True,
+    help="Write every finding of this run to the --baseline file, accepting them all.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar (drawn on a terminal only).")
 def command(
     paths: tuple[Path, ...],
@@ -79,6 +94,8 @@ def command(
     fail_on: str | None,
     config_path: Path | None,
     output: Path | None,
+    baseline_path: Path | None,
+    write_baseline: bool,
     quiet: bool,
 ) -> None:
     """Check translations against their Dutch source: glossary terms, figures, untranslated or
@@ -95,7 +112,16 @@ def command(
     config = _check_config(config_path)
     if fail_on is not None:
         config = replace(config, fail_on=fail_on)
+    if baseline_path is None and config.baseline:
+        baseline_path = Path(config.baseline)
+    if write_baseline and baseline_path is None:
+        raise click.UsageError("--write-baseline needs --baseline FILE (or baseline in [check])")
     pairs = find_pairs(list(paths), lang)
+    baseline = None
+    if baseline_path is not None and not write_baseline:  # a broken one fails before the checks
+        from mt.baseline import read_baseline
+
+        baseline = read_baseline(baseline_path)
     reports = []
     # A run allocates millions of short-lived objects and few cycles: the youngest generation is
     # collected every 10,000 allocations, not every 700 (that, and the older collections it set
@@ -130,6 +156,8 @@ def command(
         gc.unfreeze()
         gc.set_threshold(*threshold)
     run = CheckRun(tuple(reports), config, glossary.version if glossary is not None else "")
+    if baseline_path is not None:
+        run = _with_baseline(run, baseline_path, baseline)
     if output is not None:
         from mt.documents import write_atomic
 
@@ -142,6 +170,26 @@ def command(
         click.get_current_context().exit(1)
 
 
+def _with_baseline(run: CheckRun, path: Path, baseline: Baseline | None) -> CheckRun:
+    """``run`` less the findings the baseline at ``path`` accepts; with no ``baseline`` read,
+    every finding of the run is written to ``path`` first, and so accepted."""
+    from mt.baseline import apply_baseline, read_baseline, write_baseline
+
+    if baseline is None:
+        count = write_baseline(path, run.reports)
+        written = f"{count} finding" + ("" if count == 1 else "s")
+        click.echo(f"mt check: {written} accepted, written to {path}", err=True)
+        baseline = read_baseline(path)
+    waived = apply_baseline(run.reports, baseline)
+    return replace(
+        run,
+        reports=waived.reports,
+        baseline=str(path),
+        accepted=waived.accepted,
+        unused=waived.unused,
+    )
+
+
 def _check_config(path: Path | None) -> CheckConfig:
     from mt.config import load_config
     from mt.errors import Location
@@ -149,4 +197,7 @@ def _check_config(path: Path | None) -> CheckConfig:
 
     config = load_config(path)
     table = config.table("check")
-    return config_from_table(table, Location(config.path) if config.path else None)
+    checks = config_from_table(table, Location(config.path) if config.path else None)
+    if checks.baseline and config.path is not None:  # named relative to the config file
+        checks = replace(checks, baseline=str(config.path.parent / checks.baseline))
+    return checks
