@@ -10,7 +10,8 @@ from typing import Any
 import click
 
 from mt.cli.options import glossary_option, progress_reporter, split_list
-from mt.pipeline import TERM_MODES, Summary, TranslateOptions, Translator
+from mt.pipeline import TERM_MODES, TranslateOptions, Translator
+from mt.results import Summary
 
 
 @click.command("translate")
