@@ -69,7 +69,13 @@ def _align_global(
         return overlap + shorter / longer + (1.0 if a.kind == b.kind else -0.5)
 
     n, m = len(source), len(target)
-    best = [[j * _GAP for j in range(m + 1)]] + [[i * _GAP] + [0.0] * m for i in range(1, n + 1)]
+    # The edges are summed gap by gap, as the way back recomputes them: "i * _GAP" can differ from
+    # that sum in the last bit, and the way back then found no step that led to the cell.
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for j in range(1, m + 1):
+        best[0][j] = best[0][j - 1] + _GAP
+    for i in range(1, n + 1):
+        best[i][0] = best[i - 1][0] + _GAP
     for i in range(1, n + 1):
         row, above = best[i], best[i - 1]
         for j in range(1, m + 1):
@@ -80,7 +86,7 @@ def _align_global(
         if i and j and best[i][j] == best[i - 1][j - 1] + score(i - 1, j - 1):
             out.append((i - 1, j - 1))
             i, j = i - 1, j - 1
-        elif i and best[i][j] == best[i - 1][j] + _GAP:
+        elif i and (not j or best[i][j] == best[i - 1][j] + _GAP):
             out.append((i - 1, None))
             i -= 1
         else:

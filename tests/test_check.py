@@ -358,6 +358,29 @@ def test_alignment_finds_the_missing_paragraph(missing: int) -> None:
     assert (missing, None) in pairs
 
 
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        (12, 0),  # an empty translation
+        (0, 12),  # an empty source
+        (12, 2),  # the first ten units lost: the way back runs down the edge
+        (2, 12),
+    ],
+)
+def test_alignment_pairs_every_unit_once_whatever_is_missing(source: int, target: int) -> None:
+    # the last units on each side correspond; the gap costs, summed along the edge, used to
+    # differ in the last bit from what the way back recomputed (from 6 units on)
+    source_units = [Unit(f"Alinea {i} over {1990 + i}") for i in range(12)][12 - source :]
+    target_units = [Unit(f"Paragraphe {i} sur {1990 + i}") for i in range(12)][12 - target :]
+    pairs = align_units(source_units, target_units)
+    assert sorted(s for s, _ in pairs if s is not None) == list(range(source))
+    assert sorted(t for _, t in pairs if t is not None) == list(range(target))
+    if source and target:  # the units that correspond are paired
+        shared = min(source, target)
+        last = [(source - shared + k, target - shared + k) for k in range(shared)]
+        assert pairs[-shared:] == last
+
+
 def test_alignment_finds_an_extra_heading() -> None:
     source = [Unit(text) for text in SOURCE_PARAGRAPHS]
     target = [Unit(text) for text in TARGET_PARAGRAPHS]
