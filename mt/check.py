@@ -436,10 +436,12 @@ def check_pairs(
     pairs: Iterable[tuple[Path, Path, str]],
     glossary: Glossary | None = None,
     config: CheckConfig | None = None,
+    *,
+    encoding: str = "utf-8",
 ) -> Iterator[PairReport]:
     """:func:`check_files` for each (source, translation, language), in order; a source that
     consecutive pairs share (``release.nl.md`` and its French, German and English) is read, and
-    matched against the glossary, once."""
+    matched against the glossary, once. ``encoding``: that of every file."""
     from mt.documents import detect_format, read_document
 
     config = config or CheckConfig()
@@ -457,8 +459,8 @@ def check_pairs(
                 Location(target),
             )
         if last is None or last[0] != source:
-            last = source, read_document(source, template=False)
-        target_document = read_document(target, template=False)
+            last = source, read_document(source, encoding=encoding, template=False)
+        target_document = read_document(target, encoding=encoding, template=False)
         more = index + 1 < len(pairs) and pairs[index + 1][0] == source  # the same source next
         yield _check_documents(last[1], target_document, lang, glossary, config, remember=more)
 

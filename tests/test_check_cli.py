@@ -280,6 +280,25 @@ def test_lang_option_for_files_named_without_language(project: Path) -> None:
     assert json.loads(out)["files"][0]["lang"] == "de"
 
 
+def test_an_empty_translation_misses_every_unit(project: Path) -> None:
+    (project / "release.nl.md").write_text(SOURCE_MD * 2, encoding="utf-8")  # 10 units
+    (project / "release.fr.md").write_text("", encoding="utf-8")
+    code, out, _ = run("release.nl.md", "release.fr.md", "--format", "json")
+    codes = [f["code"] for f in json.loads(out)["files"][0]["findings"]]
+    assert code == 1
+    assert codes == ["unit-count"] + ["segment-missing"] * 10
+
+
+def test_files_in_another_encoding_are_read_with_encoding(project: Path) -> None:
+    (project / "release.fr.md").write_text(GOOD["fr"], encoding="cp1252")
+    code, _, err = run("release.nl.md", "release.fr.md")
+    assert code == 2
+    assert "release.fr.md:1: not valid utf-8 text" in err and "--encoding cp1252" in err
+    (project / "release.nl.md").write_text(SOURCE_MD, encoding="cp1252")
+    code, out, _ = run("release.nl.md", "release.fr.md", "--encoding", "cp1252")
+    assert code == 0, out
+
+
 def test_config_file_switches_a_check_off(project: Path) -> None:
     (project / "release.fr.md").write_text(BAD_FR.replace("Daech", "Daech"), encoding="utf-8")
     (project / ".mt.toml").write_text(

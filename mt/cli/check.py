@@ -44,6 +44,12 @@ Config: [check] in .mt.toml, or [tool.mt.check] in pyproject.toml.
 @click.option(
     "--lang", help="Language of the translations when their names do not say (release.fr.txt)."
 )
+@click.option(
+    "--encoding",
+    default="utf-8",
+    show_default=True,
+    help="Encoding of the sources and translations.",
+)
 @glossary_option("Glossary file or folder; repeatable. Default: glossaries/.")
 @click.option("--no-glossary", is_flag=True, help="Skip the terminology check's glossary.")
 @click.option(
@@ -88,6 +94,7 @@ Config: [check] in .mt.toml, or [tool.mt.check] in pyproject.toml.
 def command(
     paths: tuple[Path, ...],
     lang: str | None,
+    encoding: str,
     glossaries: tuple[Path, ...],
     no_glossary: bool,
     output_format: str,
@@ -147,7 +154,7 @@ def command(
         with progress_reporter(enabled=not quiet and len(pairs) > 1) as progress:
             # What is alive after each file (the memos, the reports so far) lives to the end of
             # the run too: the collector need not walk it again for every file.
-            for report in check_pairs(pairs, glossary, config):
+            for report in check_pairs(pairs, glossary, config, encoding=encoding):
                 reports.append(report)
                 gc.freeze()
                 if progress is not None:
