@@ -181,8 +181,10 @@ EMPTY_GLOSSARY = Glossary()
 
 
 def default_glossary_dir() -> Path:
-    """The ``glossaries/`` folder shipped beside the package."""
-    return Path(__file__).resolve().parent.parent / "glossaries"
+    """The shipped ``glossaries/``: installed from a wheel as ``mt/glossaries``, beside the
+    package in a source checkout."""
+    installed = Path(__file__).resolve().parent / "glossaries"
+    return installed if installed.is_dir() else installed.parent.parent / "glossaries"
 
 
 # --------------------------------------------------------------------------- loading

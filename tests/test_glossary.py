@@ -246,3 +246,25 @@ def test_loading_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
     with pytest.raises(GlossaryError):
         load_glossary([bad])
     assert gc.isenabled()  # back on after a failed load too
+
+
+def test_a_wheel_ships_the_glossaries_as_mt_glossaries() -> None:
+    """pyproject lists the packages by hand, so that glossaries/ can be one (mt.glossaries, read
+    by default_glossary_dir when installed): the list must hold every package under mt/."""
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    setuptools = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]
+    found = {
+        ".".join(init.parent.relative_to(root).parts) for init in (root / "mt").rglob("__init__.py")
+    }
+    assert set(setuptools["packages"]) == found | {"mt.glossaries"}
+    folder = root / setuptools["package-dir"]["mt.glossaries"]
+    assert folder == default_glossary_dir()  # in this checkout, the same folder
+    shipped = setuptools["package-data"]["mt.glossaries"]
+    assert sorted(path.name for pattern in shipped for path in folder.glob(pattern)) == [
+        "README.md",
+        "ministry.tsv",
+    ]
