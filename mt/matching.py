@@ -59,6 +59,11 @@ def _has_typographic(text: str) -> bool:
 
 
 _TYPOGRAPHIC = "’‘ʼ‐‑"
+
+# Characters that do not show: soft hyphen, zero-width space and joiners, word joiner, BOM. Web
+# pages put soft hyphens in long words ("Entwicklungs&shy;zusammenarbeit"); terms are read past
+# them on both sides (mt.verification drops them from a translation).
+INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _IGNORE = CasePolicy.IGNORE  # (in the hot loops: a global costs a tenth of an enum member lookup)
 
 
@@ -236,6 +241,8 @@ class SourceMatcher:
         """The matches in ``text``, each as the tuple a :class:`TermMatch` is made of."""
         if self._starts is None:
             return []
+        if not text.isascii() and INVISIBLE.search(text):
+            return self._hits_past_invisible(text)
         # (typographic apostrophes and hyphens are not ASCII: an ASCII text needs no translation)
         folded = (text.translate(_APOSTROPHES) if _has_typographic(text) else text).casefold()
         if len(folded) != len(text):  # casefolding grew the text ("ß" -> "ss"): offsets moved
@@ -266,6 +273,18 @@ class SourceMatcher:
             if hit is not None:
                 hits.append(hit)
                 free = hit[2]
+        return hits
+
+    def _hits_past_invisible(self, text: str) -> list[_Hit]:
+        """:meth:`_hits` of ``text`` read without its invisible characters ("Coali\u00adtie" is
+        "Coalitie"), each hit placed and cut from ``text`` itself, the invisibles within it kept."""
+        visible = [index for index, char in enumerate(text) if not INVISIBLE.match(char)]
+        hits: list[_Hit] = []
+        for form, start, end, _found, base in self._hits(INVISIBLE.sub("", text)):
+            first, last = visible[start], visible[end - 1] + 1
+            if base:  # (the visible base ends where its last character stands)
+                base = text[first : visible[start + len(base) - 1] + 1]
+            hits.append((form, first, last, text[first:last], base))
         return hits
 
     def _walk_text(self, folded: str, node: dict, cursor: int) -> _Ends:
@@ -347,8 +366,8 @@ _Requirement = tuple[
 def _requirement(entry: Entry, lang: str, found: str, base: str) -> _Requirement:
     """What one match of ``entry`` (as ``found``) asks of ``lang``: a term, and forbidden terms."""
     target = entry.targets.get(lang)
-    if entry.dnt:
-        alternatives: tuple[str, ...] = (base or found,)
+    if entry.dnt:  # copied as it stands, less what does not show
+        alternatives: tuple[str, ...] = (INVISIBLE.sub("", base or found),)
         copy = True
     elif target is not None:
         alternatives = (target.approved, *target.variants)

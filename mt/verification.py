@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from mt.matching import at_sentence_start, capitalize_first, is_word_char
+from mt.matching import INVISIBLE, at_sentence_start, capitalize_first, is_word_char
 from mt.terms import CasePolicy, RequiredTerm, SegmentTerms
 
 if TYPE_CHECKING:
@@ -165,6 +165,8 @@ class _Target:
     __slots__ = ("text", "_lowered", "_folded", "_plain", "_words")
 
     def __init__(self, text: str) -> None:
+        if not text.isascii() and INVISIBLE.search(text):  # "Koali\u00adtion" holds "Koalition"
+            text = INVISIBLE.sub("", text)
         self.text = text
         self._lowered: str | None = None  # "" when lower-casing changes the length ("İ")
         self._folded: str | None = None

@@ -186,6 +186,10 @@ SOURCE_AID = "België verhoogt de humanitaire hulp aan de kampen in het noorden 
         # names and short labels may stay as they are
         ("fr", "Image", "Image", []),
         ("de", "Sophie Wilmès", "Sophie Wilmès", []),
+        # soft hyphens, as web pages put them in long words, on either side
+        ("de", "De Coali\u00adtie en de F-16.", "Die Koa\u00adli\u00adtion und die F-16.", []),
+        ("de", "De Coali\u00adtie komt samen.", "Die Allianz tritt zusammen.", ["missing-term"]),
+        ("de", "De Coalitie.", "Die Koali\u00adtionen.", []),  # inflected, soft hyphen and all
     ],
 )
 def test_segment_cases(

@@ -81,6 +81,9 @@ def glossary() -> Glossary:
         ("de fod buitenlandse zaken", [("fod", "fod buitenlandse zaken")]),
         # typographic apostrophe and no-break hyphen
         ("Daesh’ leiders in Noordoost\u2011Syrië", [("daesh", "Daesh"), ("north-east-syria", "Noordoost\u2011Syrië")]),
+        # invisible characters (a soft hyphen, a zero-width space) are read past, and kept in the match
+        ("De Coali\u00adtie en de Internationale Coa\u200blitie tegen Daesh", [("coalition", "Coali\u00adtie"), ("coalition-against-daesh", "Internationale Coa\u200blitie tegen Daesh")]),
+        ("De F-1\u00ad6's van België", [("f-16", "F-1\u00ad6")]),
         ("", []),
     ],
 )  # fmt: skip

@@ -27,6 +27,16 @@ from mt.verification import contains_term, find_forbidden, verify
         ("l’Irak", "Irak", "fr", CasePolicy.EXACT, True),
         ("ministre de l’Intérieur", "ministre de l'Intérieur", "fr", CasePolicy.EXACT, True),
         ("", "Irak", "fr", CasePolicy.EXACT, False),
+        # what does not show is read past: a soft hyphen, a zero-width space
+        ("Die Koa\u00adli\u00adtion tagt.", "Koalition", "de", CasePolicy.EXACT, True),
+        (
+            "la Coalition\u200b internationale",
+            "Coalition internationale",
+            "fr",
+            CasePolicy.EXACT,
+            True,
+        ),
+        ("Die Koa\u00adliti\u00adonen", "Koalition", "de", CasePolicy.EXACT, False),  # inflected
     ],
 )
 def test_contains_term_exact(
@@ -75,6 +85,7 @@ def test_contains_term_inflected(text: str, term: str, lang: str, expected: bool
         ("des Islamischen Staates", "Islamischer Staat", "de", False, False),
         ("des Islamischen Staates", "Islamischer Staat", "de", True, True),
         ("Daech", "État islamique", "fr", True, False),
+        ("l'État isla\u00admique", "État islamique", "fr", False, True),
     ],
 )
 def test_find_forbidden(text: str, term: str, lang: str, inflections: bool, expected: bool) -> None:
