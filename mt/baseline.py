@@ -33,16 +33,20 @@ from mt.findings import Finding
 BASELINE_VERSION = 1  # the file's layout
 
 # The files (relative to the baseline's folder), code, evidence and digest of the segment pair.
-_Key = tuple[str, str, str, str, str]
+_Key = tuple[str, ...]
 _FIELDS = ("source", "target", "code", "evidence", "segment")
 
 
 @dataclass(frozen=True)
 class Baseline:
-    """The accepted findings of a baseline file, each as often as it was accepted."""
+    """The entries of a baseline file: one per accepted finding, as the file holds them."""
 
     path: Path
-    accepted: Counter[_Key]
+    entries: tuple[dict[str, str], ...]
+
+    def accepted(self) -> Counter[_Key]:
+        """Each accepted finding's key, as often as it was accepted."""
+        return Counter(tuple(entry[name] for name in _FIELDS) for entry in self.entries)
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,6 @@ def read_baseline(path: Path) -> Baseline:
             "write one with --write-baseline",
             Location(path),
         )
-    accepted: Counter[_Key] = Counter()
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict) or not all(
             isinstance(entry.get(name), str) for name in _FIELDS
@@ -91,36 +94,49 @@ def read_baseline(path: Path) -> Baseline:
                 f"baseline entry {index + 1} needs the text fields {fields}",
                 Location(path, line),
             )
-        accepted[tuple(entry[name] for name in _FIELDS)] += 1  # type: ignore[index]
-    return Baseline(path, accepted)
+    return Baseline(path, tuple(entries))
 
 
-def write_baseline(path: Path, reports: Iterable[PairReport]) -> int:
-    """Write every finding of ``reports`` to the baseline ``path`` (atomically); how many."""
+def write_baseline(path: Path, reports: Iterable[PairReport]) -> tuple[int, int]:
+    """Write every finding of ``reports`` to the baseline ``path`` (atomically), beside the entries
+    it already holds for files these reports do not cover (a run over some files does not drop
+    what was accepted in others); how many findings it wrote, and how many entries it kept."""
     from mt.documents import write_atomic
 
     path = Path(path)
     root = _root(path)
-    entries = [
+    reports = list(reports)
+    checked = {_pair(report, root) for report in reports}
+    kept = []
+    if path.exists():  # (a broken file is reported, not overwritten)
+        kept = [
+            entry
+            for entry in read_baseline(path).entries
+            if (entry["source"], entry["target"]) not in checked
+        ]
+    written = [
         dict(zip(_FIELDS, _key(report, finding, root), strict=True), message=finding.message)
         for report in reports
         for finding in report.findings
     ]
-    entries.sort(key=lambda entry: tuple(entry[name] for name in (*_FIELDS, "message")))
+    entries = sorted(
+        kept + written,
+        key=lambda entry: tuple(str(entry.get(name, "")) for name in (*_FIELDS, "message")),
+    )
     document = {"version": BASELINE_VERSION, "findings": entries}
     write_atomic(path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-    return len(entries)
+    return len(written), len(kept)
 
 
 def apply_baseline(reports: Iterable[PairReport], baseline: Baseline) -> Waived:
     """``reports`` without the findings ``baseline`` accepts, each entry accepting one finding."""
     root = _root(baseline.path)
-    left = Counter(baseline.accepted)
+    left = baseline.accepted()
     kept: list[PairReport] = []
     accepted = 0
     checked: set[tuple[str, str]] = set()
     for report in reports:
-        checked.add((_relative(report.source, root), _relative(report.target, root)))
+        checked.add(_pair(report, root))
         findings: list[Finding] = []
         for finding in report.findings:
             key = _key(report, finding, root)
@@ -134,6 +150,10 @@ def apply_baseline(reports: Iterable[PairReport], baseline: Baseline) -> Waived:
         kept.append(report)
     unused = sum(count for key, count in left.items() if key[:2] in checked)
     return Waived(tuple(kept), accepted, unused)
+
+
+def _pair(report: PairReport, root: Path) -> tuple[str, str]:
+    return _relative(report.source, root), _relative(report.target, root)
 
 
 def _key(report: PairReport, finding: Finding, root: Path) -> _Key:

@@ -99,7 +99,7 @@ def test_files_are_named_relative_to_the_baseline(
 
 
 def test_the_file_is_sorted_and_shows_what_was_accepted(project: Path) -> None:
-    assert write_baseline(project / "baseline.json", [report(LOST, DROPPED)]) == 2
+    assert write_baseline(project / "baseline.json", [report(LOST, DROPPED)]) == (2, 0)
     document = json.loads((project / "baseline.json").read_text())
     assert document["version"] == 1
     assert [entry["evidence"] for entry in document["findings"]] == ["12", "40"]
@@ -131,3 +131,19 @@ def test_a_bad_baseline_is_named_with_its_line(
         read_baseline(Path("baseline.json"))
     assert str(caught.value.location) == where
     assert message in caught.value.message
+
+
+def test_writing_again_keeps_what_was_accepted_in_files_not_checked(project: Path) -> None:
+    path = project / "baseline.json"
+    write_baseline(path, [report(DROPPED), report(LOST, target="docs/r.de.md")])
+    # a run over the French file alone, its finding fixed: the German entry stays
+    assert write_baseline(path, [report()]) == (0, 1)
+    entries = read_baseline(path).entries
+    assert [(entry["target"], entry["evidence"]) for entry in entries] == [("docs/r.de.md", "12")]
+
+
+def test_a_broken_baseline_is_not_overwritten(project: Path) -> None:
+    (project / "baseline.json").write_text("{", encoding="utf-8")
+    with pytest.raises(InputError, match="not valid JSON"):
+        write_baseline(project / "baseline.json", [report(DROPPED)])
+    assert (project / "baseline.json").read_text(encoding="utf-8") == "{"

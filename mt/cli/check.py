@@ -183,9 +183,10 @@ def _with_baseline(run: CheckRun, path: Path, baseline: Baseline | None) -> Chec
     from mt.baseline import apply_baseline, read_baseline, write_baseline
 
     if baseline is None:
-        count = write_baseline(path, run.reports)
+        count, kept = write_baseline(path, run.reports)
         written = f"{count} finding" + ("" if count == 1 else "s")
-        click.echo(f"mt check: {written} accepted, written to {path}", err=True)
+        others = f" beside {kept} kept for files not checked now" if kept else ""
+        click.echo(f"mt check: {written} accepted, written to {path}{others}", err=True)
         baseline = read_baseline(path)
     waived = apply_baseline(run.reports, baseline)
     return replace(
