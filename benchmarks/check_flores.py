@@ -17,8 +17,9 @@ CI gate more trustworthy. ``--json`` prints the counts for a pipeline.
 it plants one error of each kind that the pair allows, and counts the planted errors that a
 finding of the expected check now reports. The kinds: a figure of the translation changed (its last
 digit) or dropped; an approved glossary term replaced by another word, or by a term the glossary
-forbids; the translation left in Dutch (the source copied). ``--show-missed KIND`` prints each
-planted error of that kind that no finding reported.
+forbids; the translation left in Dutch (the source copied), or one sentence of it (the source
+after the translation). ``--show-missed KIND`` prints each planted error of that kind that no
+finding reported.
 """
 
 from __future__ import annotations
@@ -42,12 +43,14 @@ PLANTED = {
     "term-replaced": "terminology",
     "term-forbidden": "terminology",
     "left-in-dutch": "untranslated",
+    "sentence-in-dutch": "untranslated",
 }
 
 
 def plant(source: str, target: str, lang: str, glossary: Glossary) -> dict[str, str]:
     """The translation ``target`` with one error of each kind it allows, by kind."""
-    planted = {"left-in-dutch": source}
+    # the whole translation left in Dutch; or one sentence of it, after one that was translated
+    planted = {"left-in-dutch": source, "sentence-in-dutch": f"{target} {source}"}
     figures = [figure for figure in extract_numbers(target, lang) if figure.text[-1:].isdigit()]
     if figures:
         figure = figures[0]

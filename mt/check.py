@@ -97,31 +97,74 @@ def _dutch_finder(lang: str) -> ahocorasick_rs.AhoCorasick:
 def looks_dutch(text: str, lang: str) -> bool:
     """Whether ``text``, meant to be in ``lang``, reads as Dutch: its function words are Dutch ones.
 
-    Only words that are Dutch and not ``lang`` count ("de" is French too; "in" is everyone's). One
-    pass of an automaton (Rust code) finds where such words stand as substrings; a text where
+    Only words that are Dutch and not ``lang``'s count ("de" is French too; "in" is everyone's), and
+    only in lower case, but for a text's first word: a Dutch function word with a capital inside a
+    sentence starts a name ("Alexander De Croo", "Het Laatste Nieuws"), which a translation keeps.
+    """
+    lowered = text.lower()
+    return _holds_dutch_word(lowered, lang) and _reads_dutch(text, lowered, lang)
+
+
+def dutch_part(text: str, lang: str) -> str | None:
+    """What of ``text``, meant to be in ``lang``, reads as Dutch (see :func:`looks_dutch`): all of
+    it (``text`` itself), or the first of its sentences that does (a sentence left untranslated);
+    None when nothing does."""
+    lowered = text.lower()
+    if not _holds_dutch_word(lowered, lang):
+        return None
+    if _reads_dutch(text, lowered, lang):
+        return text
+    sentences = _SENTENCES.split(text)
+    if len(sentences) > 1:
+        for sentence in sentences:
+            if _reads_dutch(sentence, sentence.lower(), lang):
+                return sentence
+    return None
+
+
+# Where a sentence ends: its mark (and a closing quote or bracket), then space.
+_SENTENCES = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+")
+
+
+def _holds_dutch_word(lowered: str, lang: str) -> bool:
+    """Whether a word that is Dutch and not ``lang``'s stands in ``lowered`` as a whole word.
+
+    One pass of an automaton (Rust code) finds where such words stand as substrings; a text where
     none stands as a whole word (no letter on either side) is answered without cutting it into
     words, the common case. A word's letters are all it matches, so a match inside a longer word
     never hides one that is a whole word: the longest match at the first letter of a word is that
     word when it is a function word.
     """
-    lowered = text.lower()
     size = len(lowered)
     # (an edge that is no letter to isalpha may still be a word character to _WORD, "²": then the
-    # text goes on to the count below, which costs time, never a different verdict)
+    # text goes on to the count, which costs time, never a different verdict)
     for _, start, end in _dutch_finder(lang).find_matches_as_indexes(lowered):
         if (not start or not lowered[start - 1].isalpha()) and (
             end == size or not lowered[end].isalpha()
         ):
-            break
-    else:
-        return False
+            return True
+    return False
+
+
+def _reads_dutch(text: str, lowered: str, lang: str) -> bool:
+    """Whether the words of ``text`` (``lowered``: the same, lower-cased) are Dutch function words
+    more than ``lang``'s: at least 2, twice ``lang``'s and an eighth of all; 5 words at least."""
     words = _WORD.findall(lowered)  # "l'argent": "l" counts as French
     if len(words) < 5:
         return False
     dutch_only = _DUTCH_ONLY.get(lang, _DUTCH_ONLY["en"])
     target_only = _TARGET_ONLY.get(lang, _TARGET_ONLY["en"])
-    dutch = sum(map(dutch_only.__contains__, words))
     target = sum(map(target_only.__contains__, words))
+    if len(lowered) == len(text) and not text.isupper():  # (else: no case to go by)
+        cased = _WORD.findall(text)
+        # a Dutch function word counts in lower case, or as the first word
+        dutch = sum(
+            1
+            for index, (word, low) in enumerate(zip(cased, words, strict=True))
+            if low in dutch_only and (not index or not word[0].isupper())
+        )
+    else:
+        dutch = sum(map(dutch_only.__contains__, words))
     return dutch >= 2 and dutch > 2 * target and dutch * 8 >= len(words)
 
 
@@ -305,9 +348,10 @@ class _Inspector:
                     ("untranslated", "the translation is the Dutch source, unchanged", target)
                 )
                 return found  # every other check would only repeat this one
-        elif "untranslated" in enabled and looks_dutch(target, lang):
+        elif "untranslated" in enabled and (dutch := dutch_part(target, lang)) is not None:
             name = _LANG_NAMES.get(lang, lang)
-            found.append(("still-dutch", f"the translation reads as Dutch, not {name}", target))
+            what = "the translation" if dutch is target else "a sentence of the translation"
+            found.append(("still-dutch", f"{what} reads as Dutch, not {name}", dutch))
 
         if terms and "terminology" in enabled:
             _check_terms(target, terms, lang, found)
@@ -480,5 +524,6 @@ __all__ = [
     "check_segment",
     "check_segments",
     "config_from_table",
+    "dutch_part",
     "looks_dutch",
 ]

@@ -15,6 +15,7 @@ from mt.check import (
     check_pairs,
     check_segment,
     check_segments,
+    dutch_part,
     looks_dutch,
 )
 from mt.findings import CheckConfig, Severity, config_from_table
@@ -231,10 +232,48 @@ def test_finding_names_both_sides_and_the_offending_text(glossary: Glossary) -> 
         ("Das Geld geht an die Minenräumung und den Wiederaufbau von Schulen.", "de", False),
         ("Die Mitglieder der Koalition sind in Rom.", "de", False),  # "die" is German too
         ("Zie ook het persbericht", "en", False),  # too short to tell
+        # a Dutch function word with a capital inside a sentence starts a name, kept in translation
+        ("Minister Van der Straeten and De Croo visited Het Pand in Ghent.", "en", False),
+        ("Voir aussi : Het Laatste Nieuws van 4 maart.", "fr", False),
+        ("HET GELD GAAT NAAR DE SCHOLEN VAN HET LAND", "en", True),  # capitals: no case to go by
     ],
 )
 def test_looks_dutch(text: str, lang: str, dutch: bool) -> None:
     assert looks_dutch(text, lang) is dutch
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "part"),
+    [
+        # one sentence of a paragraph left in Dutch is found, and named
+        (
+            "L'argent va au déminage. Het geld gaat naar de scholen van het land.",
+            "fr",
+            "Het geld gaat naar de scholen van het land.",
+        ),
+        (
+            "The money goes to demining. Het geld gaat naar scholen. The rest is spent on aid.",
+            "en",
+            "Het geld gaat naar scholen.",
+        ),
+        ("Het geld gaat o.a. naar ontmijning en het herstel van scholen.", "de", "whole"),
+        # names and titles in Dutch, in sentences of their own
+        ("Le ministre a parlé. Voir aussi : Het Laatste Nieuws van 4 maart.", "fr", None),
+        ("The minister spoke. Minister Van der Straeten and De Croo visited Het Pand.", "en", None),
+        ("Das Geld geht an die Minenräumung. Die Schulen werden wieder aufgebaut.", "de", None),
+    ],
+)
+def test_dutch_part(text: str, lang: str, part: str | None) -> None:
+    assert dutch_part(text, lang) == (text if part == "whole" else part)
+
+
+def test_a_sentence_left_in_dutch_is_a_finding_that_names_it() -> None:
+    source = "Het geld gaat naar de scholen. Ook de kinderen krijgen hulp van het land."
+    target = "L'argent va aux écoles. Ook de kinderen krijgen hulp van het land."
+    (finding,) = check_segments([SegmentPair(source, target)], "fr", None)
+    assert finding.code == "still-dutch"
+    assert finding.message == "a sentence of the translation reads as Dutch, not French"
+    assert finding.evidence == "Ook de kinderen krijgen hulp van het land."
 
 
 def test_looks_dutch_quick_rejection_never_changes_a_verdict() -> None:
@@ -246,7 +285,13 @@ def test_looks_dutch_quick_rejection_never_changes_a_verdict() -> None:
 
     def by_counting(text: str, lang: str) -> bool:
         words = _WORD.findall(text.lower())
-        dutch = sum(word in _DUTCH_ONLY[lang] for word in words)
+        cased = _WORD.findall(text) if len(text.lower()) == len(text) else words
+        if text.isupper():
+            cased = words
+        dutch = sum(
+            word in _DUTCH_ONLY[lang] and (not index or not cased[index][0].isupper())
+            for index, word in enumerate(words)
+        )
         target = sum(word in _TARGET_ONLY[lang] for word in words)
         return len(words) >= 5 and dutch >= 2 and dutch > 2 * target and dutch * 8 >= len(words)
 
