@@ -115,7 +115,7 @@ def write_baseline(path: Path, reports: Iterable[PairReport]) -> tuple[int, int]
             if (entry["source"], entry["target"]) not in checked
         ]
     written = [
-        dict(zip(_FIELDS, _key(report, finding, root), strict=True), message=finding.message)
+        dict(zip(_FIELDS, _key(_pair(report, root), finding), strict=True), message=finding.message)
         for report in reports
         for finding in report.findings
     ]
@@ -136,10 +136,11 @@ def apply_baseline(reports: Iterable[PairReport], baseline: Baseline) -> Waived:
     accepted = 0
     checked: set[tuple[str, str]] = set()
     for report in reports:
-        checked.add(_pair(report, root))
+        pair = _pair(report, root)
+        checked.add(pair)
         findings: list[Finding] = []
         for finding in report.findings:
-            key = _key(report, finding, root)
+            key = _key(pair, finding)
             if left[key] > 0:
                 left[key] -= 1
                 accepted += 1
@@ -153,18 +154,14 @@ def apply_baseline(reports: Iterable[PairReport], baseline: Baseline) -> Waived:
 
 
 def _pair(report: PairReport, root: Path) -> tuple[str, str]:
+    """The report's two files, relative to the baseline's folder ``root``."""
     return _relative(report.source, root), _relative(report.target, root)
 
 
-def _key(report: PairReport, finding: Finding, root: Path) -> _Key:
-    pair = f"{finding.source_text}\0{finding.target_text}".encode()
-    return (
-        _relative(report.source, root),
-        _relative(report.target, root),
-        finding.code,
-        finding.evidence,
-        hashlib.sha256(pair).hexdigest()[:16],
-    )
+def _key(pair: tuple[str, str], finding: Finding) -> _Key:
+    """What a finding of the files ``pair`` is kept by (see the module docstring)."""
+    texts = f"{finding.source_text}\0{finding.target_text}".encode()
+    return (*pair, finding.code, finding.evidence, hashlib.sha256(texts).hexdigest()[:16])
 
 
 def _root(path: Path) -> Path:
