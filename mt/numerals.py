@@ -152,13 +152,18 @@ _JOINED = {
     "nl": re.compile(r"(\w+?)(?:maal|voudige?|procent|jarige?)"),
     "de": re.compile(r"(\w+?)(?:mal|fach|prozentig|jährig)(?:e[mnrs]?)?"),
 }
+# A German ordinal that begins a compound: "zweitgrößte" (second largest), "fünftplatzierten".
+# Four letters at least must follow, so that "Viertel" and "Drittel" (fractions) are no ordinals.
+_ORDINAL_COMPOUND = re.compile(r"(zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt)\w{4,}")
+_ORDINAL_STEMS = {"zweit": 2, "dritt": 3, "viert": 4, "fünft": 5, "sechst": 6, "siebt": 7}
+_ORDINAL_STEMS |= {"acht": 8, "neunt": 9, "zehnt": 10}
 
 
 def written_values(text: str, lang: str) -> set[int]:
     """The whole numbers ``text`` (in ``lang``) writes otherwise than as a figure: number words,
-    alone or joined to a multiplying, percent or age ending ("achtmal"), a scale word with the
-    number word before it ("vier miljoen") or alone ("duizend jaar"), French Roman ordinals, and
-    digits stuck to a word."""
+    alone or joined to a multiplying, percent or age ending ("achtmal"), German ordinals that begin
+    a compound ("zweitgrößte"), a scale word with the number word before it ("vier miljoen") or
+    alone ("duizend jaar"), French Roman ordinals, and digits stuck to a word."""
     words = NUMBER_WORDS.get(lang, {})
     in_text = _WORDS.findall(text.lower())
     present = set(in_text)
@@ -166,6 +171,9 @@ def written_values(text: str, lang: str) -> set[int]:
     if (joined := _JOINED.get(lang)) is not None:
         stems = (match[1] for match in map(joined.fullmatch, present) if match is not None)
         values.update(words[stem] for stem in stems if stem in words)
+    if lang == "de":
+        compounds = (match[1] for match in map(_ORDINAL_COMPOUND.fullmatch, present) if match)
+        values.update(map(_ORDINAL_STEMS.__getitem__, compounds))
     scales = SCALES.get(lang, {})
     if not scales.keys().isdisjoint(present):
         for before, word in pairwise(["", *in_text]):

@@ -193,6 +193,7 @@ def issues(source: str, target: str, lang: str) -> list[tuple[str, str, str]]:
         ("met 100% zekerheid", "mit hundertprozentiger Sicherheit", "de", []),
         ("zijn 1.000ste postzegel", "son millième timbre", "fr", []),
         ("de dertienjarige coureur", "le pilote de 13 ans", "fr", []),
+        ("de 2e grootste donor", "der zweitgrößte Geber", "de", []),
         ("zijn 1.000ste postzegel", "seine tausendste Briefmarke", "de", []),
         # missing, changed, added
         ("87 leden", "les membres", "fr", [("missing", "87", "")]),
@@ -274,6 +275,8 @@ def test_fast_readings_agree_with_the_full_scan() -> None:
         ("achtmal, das Neunzigfache, hundertprozentig", "de", {8, 90, 100}, set()),
         ("tweemaal, tienvoudige groei, de dertienjarige", "nl", {2, 10, 13}, set()),
         ("ein dreizehnjähriger Fahrer", "de", {13}, set()),
+        ("der zweitgrößte Geber, den fünftplatzierten", "de", {2, 5}, set()),
+        ("ein Viertel, ein Drittel, Achtung", "de", set(), {3, 4, 8}),  # fractions, no ordinals
         ("seine tausendste, le millième, the hundredth", "de", {1000}, {100}),  # each its language
         ("in 2016 and 20 more", "en", set(), {2016, 20}),  # figures are not written otherwise
     ],
