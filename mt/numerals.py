@@ -79,6 +79,11 @@ def _tens(words: str) -> dict[str, int]:
 
 
 _CASE_ENDINGS = ("e", "en", "er", "es", "em")
+# The stems of the German ordinals from 1 ("erst") to 20 ("zwanzigst"), before a case ending.
+_GERMAN_ORDINALS = (
+    "erst zweit dritt viert fünft sechst siebt acht neunt zehnt elft zwölft dreizehnt vierzehnt "
+    "fünfzehnt sechzehnt siebzehnt achtzehnt neunzehnt zwanzigst"
+)
 
 
 def _declined(stems: str, start: int) -> dict[str, int]:
@@ -120,11 +125,7 @@ NUMBER_WORDS: dict[str, dict[str, int]] = {
     )
     | _tens("zwanzig dreißig vierzig fünfzig sechzig siebzig achtzig neunzig")
     | _tens("zwanziger dreißiger vierziger fünfziger sechziger siebziger achtziger neunziger")
-    | _declined(
-        "erst zweit dritt viert fünft sechst siebt acht neunt zehnt elft zwölft dreizehnt "
-        "vierzehnt fünfzehnt sechzehnt siebzehnt achtzehnt neunzehnt zwanzigst",
-        1,
-    )
+    | _declined(_GERMAN_ORDINALS, 1)
     | _declined("hundertst", 100)
     | _declined("tausendst", 1000)
     | {"ein": 1, "eine": 1, "einen": 1, "hundert": 100},
@@ -152,11 +153,13 @@ _JOINED = {
     "nl": re.compile(r"(\w+?)(?:maal|voudige?|procent|jarige?)"),
     "de": re.compile(r"(\w+?)(?:mal|fach|prozentig|jährig)(?:e[mnrs]?)?"),
 }
-# A German ordinal that begins a compound: "zweitgrößte" (second largest), "fünftplatzierten".
-# Four letters at least must follow, so that "Viertel" and "Drittel" (fractions) are no ordinals.
-_ORDINAL_COMPOUND = re.compile(r"(zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt)\w{4,}")
-_ORDINAL_STEMS = {"zweit": 2, "dritt": 3, "viert": 4, "fünft": 5, "sechst": 6, "siebt": 7}
-_ORDINAL_STEMS |= {"acht": 8, "neunt": 9, "zehnt": 10}
+# A German ordinal from 2 to 10 that begins a compound: "zweitgrößte" (second largest),
+# "fünftplatzierten". Four letters at least must follow, so that "Viertel" and "Drittel"
+# (fractions) are no ordinals.
+_ORDINAL_STEMS = {
+    stem: value for stem, value in _counting(_GERMAN_ORDINALS, 1).items() if 2 <= value <= 10
+}
+_ORDINAL_COMPOUND = re.compile(f"({'|'.join(_ORDINAL_STEMS)})\\w{{4,}}")
 
 
 def written_values(text: str, lang: str) -> set[int]:
