@@ -64,6 +64,7 @@ _TYPOGRAPHIC = "’‘ʼ‐‑"
 # pages put soft hyphens in long words ("Entwicklungs&shy;zusammenarbeit"); terms are read past
 # them on both sides (mt.verification drops them from a translation).
 INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+
 _IGNORE = CasePolicy.IGNORE  # (in the hot loops: a global costs a tenth of an enum member lookup)
 
 

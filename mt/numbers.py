@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import pairwise
 from operator import itemgetter
 
 from mt.numerals import SCALES, written_values
@@ -434,7 +435,7 @@ def _range_values(text: str, figures: list[_Raw]) -> dict[int, Decimal]:
     start: a year's last two digits after a full year ("1995-96"), and a figure before one that
     has a scale word ("340 bis 500 Millionen")."""
     values: dict[int, Decimal] = {}
-    for first, second in zip(figures, figures[1:], strict=False):
+    for first, second in pairwise(figures):
         if first[1] != "number" or second[1] != "number" or first[6] != 1:
             continue
         if not _RANGE_JOIN.fullmatch(text, first[4], second[3]):
