@@ -24,13 +24,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from mt.matching import INVISIBLE, at_sentence_start, capitalize_first, is_word_char
 from mt.terms import CasePolicy, RequiredTerm, SegmentTerms
-
-if TYPE_CHECKING:
-    import simplemma
 
 _IGNORE = CasePolicy.IGNORE  # (in the hot loops: a global costs a tenth of an enum member lookup)
 
@@ -295,23 +291,14 @@ def _lemmas(word: str, lang: str) -> frozenset[str]:
     simplemma is case-sensitive and lemmatises a capitalised adjective ("Islamischen") differently
     from its lower-case form, so both are asked.
     """
-    lemmatize = _lemmatizer().lemmatize
+    from mt.lemmas import lemmatizer  # (simplemma is imported only when a lemma is needed)
+
+    lemmatize = lemmatizer().lemmatize
     try:
         found = {lemmatize(word, lang=lang), lemmatize(word.lower(), lang=lang)}
     except ValueError:  # a language simplemma does not know: compare the words themselves
         found = {word}
     return frozenset(lemma.casefold() for lemma in found)
-
-
-@lru_cache(maxsize=1)
-def _lemmatizer() -> simplemma.Lemmatizer:
-    """simplemma's lemmatiser, imported only when the cheap patterns failed, reading its
-    dictionaries as streams: German loads in 0.6 s and 19 MB instead of 1.1 s and 108 MB, for
-    lookups of 14 µs a word instead of 3 (the same lemmas), and a check asks for few words."""
-    import simplemma
-    from simplemma.strategies import DefaultStrategy
-
-    return simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(low_memory=True))
 
 
 @lru_cache(maxsize=1)
