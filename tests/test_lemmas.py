@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pickle
+import json
 from pathlib import Path
 
 import pytest
@@ -77,35 +77,39 @@ def test_a_second_load_reads_the_index_instead_of_walking_the_stream(
     ]
 
 
-def _kept(path: Path) -> dict[str, object]:
-    with path.open("rb") as file:
-        return pickle.load(file)  # type: ignore[no-any-return]
+def _with_header(path: Path, **changes: object) -> None:
+    """Rewrite the index's header line with ``changes``."""
+    magic, header, rest = path.read_bytes().split(b"\n", 2)
+    edited = {**json.loads(header), **changes}
+    path.write_bytes(magic + b"\n" + json.dumps(edited).encode() + b"\n" + rest)
 
 
 @pytest.mark.parametrize(
     "spoil",
     [
-        pytest.param(lambda path: path.write_bytes(b"not a pickle"), id="garbage"),
+        pytest.param(lambda path: path.write_bytes(b"not an index"), id="garbage"),
         pytest.param(lambda path: path.write_bytes(path.read_bytes()[:1000]), id="truncated"),
-        pytest.param(lambda path: path.write_bytes(pickle.dumps([1, 2])), id="another-shape"),
+        pytest.param(lambda path: path.write_bytes(path.read_bytes()[:120]), id="cut-in-header"),
+        pytest.param(lambda path: path.write_bytes(path.read_bytes() + b"x"), id="too-long"),
+        pytest.param(lambda path: _with_header(path, format=0), id="another-format"),
+        pytest.param(lambda path: _with_header(path, source=["en", 1, 2]), id="another-file"),
+        pytest.param(lambda path: _with_header(path, integers=["big", 4]), id="another-machine"),
+        pytest.param(lambda path: _with_header(path, blocks=-3), id="bad-count"),
+        pytest.param(lambda path: _with_header(path, blocks="many"), id="count-not-a-number"),
         pytest.param(
-            lambda path: path.write_bytes(pickle.dumps({**_kept(path), "format": 0})),
-            id="another-format",
-        ),
-        pytest.param(
-            lambda path: path.write_bytes(pickle.dumps({**_kept(path), "source": ("en", 1, 2)})),
-            id="another-dictionary-file",
+            lambda path: path.write_bytes(path.read_bytes().replace(b"{", b"[", 1)), id="bad-json"
         ),
     ],
 )
 def test_an_unusable_index_is_rebuilt(spoil, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     IndexedDictionary.load("en", tmp_path)
     path = tmp_path / "en.index"
-    good = _kept(path)
+    good = path.read_bytes()
     spoil(path)
+    assert path.read_bytes() != good
     rebuilt = IndexedDictionary.load("en", tmp_path)
     assert rebuilt.get("nations") == "nation"
-    assert _kept(path) == good
+    assert path.read_bytes() == good
 
 
 def test_a_cache_that_cannot_be_written_only_costs_the_walk(tmp_path: Path) -> None:
