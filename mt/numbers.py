@@ -203,7 +203,9 @@ class _Readings(dict[str, _Reading]):
     def __missing__(self, found: str) -> _Reading:
         if len(self) >= 65536:  # a bound for endless distinct figures
             self.clear()
-        if found.isdigit():  # a bare run of digits (the pattern's are 0-9), what _read says of it
+        # A bare run of digits, what _read says of it; isdigit alone takes "1²" too (a figure with
+        # a superscript stuck to it), which is no number
+        if found.isascii() and found.isdigit():
             reading = self[found] = (Decimal(found), "number", len(found), found, 1, True)
             return reading
         match = _FIGURE.fullmatch(found)

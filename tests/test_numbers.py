@@ -214,6 +214,9 @@ def issues(source: str, target: str, lang: str) -> list[tuple[str, str, str]]:
         # a label malformed in both languages, copied as written: no figure to localise
         ("zie figuur 1.1, de 802.11n-norm", "siehe Abbildung 1.1, der 802.11n-Standard", "de", []),
         ("zie figuur 1.1", "siehe Abbildung 1.2", "de", [("changed", "1.1", "1.2")]),
+        # a superscript stuck to a figure is no digit of it (str.isdigit says it is)
+        ("12 km² en 10³ ton", "12 km² et 10³ tonnes", "fr", []),
+        ("12 km²", "13 km²", "fr", [("changed", "12", "13")]),
     ],
 )
 def test_compare_numbers(
@@ -243,7 +246,7 @@ def test_fast_readings_agree_with_the_full_scan() -> None:
         "14.30", "14h30", "14u30", "21", "2ème", "0", "1.600", " uur", " Uhr", " pm", "%", " %",
         " procent", " per cent", " Pour Cent", " cent", " miljoen", " millions", " Millionen",
         " mln.", "mln", "ste", "th", "km", " ", "-", "F-", "A", "de", ".", ",", "İ", " MILJARD",
-        " per", "\n", "5", "30x", " uurs", " a.m.", "h", "u", "%x", " millionsx",
+        " per", "\n", "5", "30x", " uurs", " a.m.", "h", "u", "%x", " millionsx", "²", "³", "٣",
     ]  # fmt: skip
     rng = random.Random(7)
     _READINGS.clear()
