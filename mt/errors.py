@@ -7,6 +7,7 @@ stderr and its exit code; anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,20 @@ class Location:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}" if self.line is not None else str(self.path)
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+_ODD_LINE_ENDS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # where str.splitlines ends lines too
+
+
+def numbered_lines(text: str) -> list[str]:
+    """The lines of ``text``, endings kept, as editors and GitHub number them (what a
+    :class:`Location`'s line means): a line ends at a line feed, a carriage return, or both.
+    ``str.splitlines`` also ends one at a form feed, U+2028 and six more characters, which would
+    shift every line number after one of them."""
+    if any(odd in text for odd in _ODD_LINE_ENDS):  # (a substring search each: 2x faster)
+        return _LINE.findall(text)
+    return text.splitlines(keepends=True)
 
 
 class MtError(Exception):

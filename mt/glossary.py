@@ -26,7 +26,7 @@ from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
-from mt.errors import GlossaryError, Location, MtError
+from mt.errors import GlossaryError, Location, MtError, numbered_lines
 from mt.matching import SourceMatcher, TermMatch, tokenize
 from mt.terms import CasePolicy, SegmentTerms
 from mt.verification import find_forbidden
@@ -297,7 +297,7 @@ def parse_tsv(text: str, path: Path | str = "<string>") -> tuple[list[Entry], li
     problems: list[MtError] = []
     entries: list[Entry] = []
     header: list[str] | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(numbered_lines(text), start=1):
         line = raw.rstrip("\r\n")
         if not line.strip() or line.lstrip().startswith("#"):
             continue

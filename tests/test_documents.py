@@ -272,6 +272,43 @@ def test_empty_documents_have_no_units(format: str, text: str) -> None:
     assert document.render([]) == text
 
 
+@pytest.mark.parametrize("format", ["text", "markdown"])
+@pytest.mark.parametrize("odd", ["\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\u2029"])
+def test_only_line_feeds_and_carriage_returns_end_lines(format: str, odd: str) -> None:
+    """Units carry the line numbers an editor and GitHub show: a form feed or U+2028 inside a
+    line (str.splitlines ends a line there) moves no later unit's line."""
+    text = f"Eerste{odd}regel met 12 leden\r\n\r\nTweede regel\rDerde\n"
+    document = parse_document(text, format)
+    lines = {unit.text.replace(odd, " "): unit.line for unit in document.units}
+    if format == "text":  # a unit a line
+        assert lines == {"Eerste regel met 12 leden": 1, "Tweede regel": 3, "Derde": 4}
+    else:  # a paragraph a unit
+        assert lines == {"Eerste regel met 12 leden": 1, "Tweede regel Derde": 3}
+    assert document.render([unit.text for unit in document.units]) == text
+
+
+def test_numbered_lines_end_only_at_line_feeds_and_carriage_returns() -> None:
+    import random
+    from itertools import pairwise
+
+    from mt.errors import numbered_lines
+
+    rng = random.Random(3)
+    for _ in range(2000):
+        text = "".join(
+            rng.choice("ab \r\n\x0b\x0c\x1c\x85\u2028") for _ in range(rng.randint(0, 12))
+        )
+        lines = numbered_lines(text)
+        assert "".join(lines) == text
+        for line in lines[:-1]:
+            assert line.endswith(("\n", "\r")), (text, lines)
+        for line in lines:
+            body = line.removesuffix("\n").removesuffix("\r")
+            assert "\r" not in body and "\n" not in body, (text, lines)
+        # "\r" then "\n" is one line end, not two
+        assert not any(a.endswith("\r") and b.startswith("\n") for a, b in pairwise(lines))
+
+
 def test_byte_order_mark_stays_out_of_the_first_unit() -> None:
     document = parse_document("\ufeffTitel\n", "text")
     assert document.units[0].text == "Titel"

@@ -70,6 +70,16 @@ def test_loads_cells_variants_forbidden_and_lines(tmp_path: Path) -> None:
     assert glossary.languages == ("fr", "de", "en")
 
 
+def test_a_form_feed_in_a_cell_moves_no_line_number(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "odd.tsv",
+        "daesh\tDaesh\tDaech\fDaesh\tDaesh\tDaesh\t\texact\t\t",  # line 2, a form feed inside
+        "irak\tIrak\t\tIrak\tIraq\t\texact\t\t",  # line 3: empty fr
+    )
+    assert problems_of(path) == [f"{path}:3: empty fr term (or mark the entry dnt)"]
+
+
 def test_planted_errors_are_all_reported_with_their_lines(tmp_path: Path) -> None:
     path = write(
         tmp_path,

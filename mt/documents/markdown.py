@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from mt.documents.model import _Builder, _Markup, _Numbers, _split_ending
+from mt.errors import numbered_lines
 
 _MD_QUOTE = re.compile(r"(?:[ ]{0,3}>[ ]?)+")
 _MD_FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
@@ -53,7 +54,7 @@ def _parse_markdown(text: str, builder: _Builder) -> None:
             _markdown_unit(block, kind, builder)
         block = []
 
-    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+    for number, line in enumerate(numbered_lines(text), start=1):
         body, ending = _split_ending(line)
         if fence:
             builder.template.append(line)

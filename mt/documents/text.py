@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from mt.documents.model import _Builder, _split_ending
+from mt.errors import numbered_lines
 
 _TEXT_PREFIX = re.compile(r"\s*(?:[-*•–]\s+|\d{1,3}[.)]\s+)?")  # indentation, a list marker
 _MARKERS = "-*•–"  # the list markers _TEXT_PREFIX knows
@@ -14,7 +15,7 @@ _MARKERS = "-*•–"  # the list markers _TEXT_PREFIX knows
 def _parse_text(text: str, builder: _Builder) -> None:
     """One unit per non-blank line: a scraped release puts each paragraph, caption and label on its
     own line, and consecutive lines are separate items, not a wrapped paragraph."""
-    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+    for number, line in enumerate(numbered_lines(text), start=1):
         body, ending = _split_ending(line)
         if not body or body.isspace():
             builder.template.append(line)  # blank, or only a non-breaking space: kept, untranslated
