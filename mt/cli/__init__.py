@@ -44,6 +44,40 @@ _COMMANDS = {
 }
 
 
+# The packages of mt's extras (pyproject.toml), by the module a command imports: a command run
+# without its extra says which to install instead of ending in a traceback. huggingface_hub comes
+# with transformers. A test keeps this equal to pyproject's extras.
+EXTRA_OF_MODULE = {
+    "torch": "translate",
+    "transformers": "translate",
+    "huggingface_hub": "translate",
+    "sentencepiece": "translate",
+    "sacremoses": "translate",
+    "numpy": "translate",
+    "sacrebleu": "score",
+    "matplotlib": "bench",
+    "pysbd": "bench",
+}
+
+
+def require_extras(command: str, *extras: str) -> None:
+    """Stop ``mt command`` before any work when a package of ``extras`` is not installed (an
+    MtError naming it and the pip command that installs it); nothing is imported."""
+    import importlib.util
+
+    for module, extra in EXTRA_OF_MODULE.items():
+        if extra in extras and importlib.util.find_spec(module) is None:
+            raise MtError(_missing(command, module))
+
+
+def _missing(command: str, module: str) -> str:
+    extra = EXTRA_OF_MODULE[module]
+    return (
+        f"mt {command} needs {module}, which is not installed: pip install 'mt[{extra}]' "
+        f"(in a checkout: pip install -e '.[{extra}]')"
+    )
+
+
 class MtGroup(click.Group):
     """Loads each command's module on first use, and turns library errors into messages."""
 
@@ -68,6 +102,12 @@ class MtGroup(click.Group):
         except MtError as error:
             click.echo(f"mt: error: {error}", err=True)
             ctx.exit(error.exit_code)
+        except ModuleNotFoundError as error:  # what require_extras did not foresee (a chart)
+            module = (error.name or "").partition(".")[0]
+            if module not in EXTRA_OF_MODULE:
+                raise  # not a package an extra installs: a bug
+            click.echo(f"mt: error: {_missing(ctx.invoked_subcommand or '', module)}", err=True)
+            ctx.exit(2)
         except KeyboardInterrupt:
             click.echo("mt: interrupted; finished segments are kept in the cache", err=True)
             ctx.exit(130)

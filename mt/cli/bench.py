@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from mt.bench import TERMS_MODES, load_systems_file, parse_system, run_bench
+from mt.cli import require_extras
 from mt.cli.options import glossary_option
 from mt.errors import InputError
 
@@ -81,6 +82,7 @@ def command(
 ) -> None:
     """Translate test sets with each system, then score (BLEU, chrF, TER, terminology accuracy)
     and time them. A re-run skips rows already in OUT/results.json."""
+    require_extras("bench", "translate", "score")
     systems = [parse_system(spec) for spec in system_specs]
     if systems_file is not None:
         systems += load_systems_file(systems_file)

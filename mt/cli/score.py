@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from mt.cli import require_extras
 from mt.cli.options import glossary_option
 from mt.errors import InputError
 from mt.score import (
@@ -98,6 +99,7 @@ def command(
     With several systems, --paired-bs or --paired-ar tests each against the first (the baseline).
     With --glossary and --source, also reports terminology accuracy (WMT 2021, exact match).
     """
+    require_extras("score", "score")
     names = parse_metrics(metrics)
     if paired_bs and paired_ar:
         raise click.UsageError("choose one of --paired-bs and --paired-ar")

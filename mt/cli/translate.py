@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from mt.cli import require_extras
 from mt.cli.options import glossary_option, progress_reporter, split_list
 from mt.pipeline import TERM_MODES, TranslateOptions, Translator
 from mt.results import Summary
@@ -116,6 +117,7 @@ def command(
       mt translate docs/ --to de --model de=/models/opus-mt-tc-big-gmw-gmw
       cat release.txt | mt translate - --to en
     """
+    require_extras("translate", "translate")
     from mt.models import parse_model_overrides, parse_pivots
 
     to_stdout = str(out_dir) == "-" or any(str(path) == "-" for path in inputs)
