@@ -9,7 +9,7 @@ also accepts the target language's inflected forms: plural and case endings on e
 elision ("d'Irak"), and, failing those, the same lemmas (simplemma) in a row: "Internationalen
 Koalition" meets "Internationale Koalition". Lemmas are compared only between words that share
 their first three letters, so a check whose terms are absent never loads simplemma's
-dictionaries (seconds).
+dictionaries (German: 0.6 s on a machine's first check, 0.03 s after; see :mod:`mt.lemmas`).
 Do-not-translate terms stay as written, but in inflection mode may take the target language's
 plural or possessive ending: "F-16s" and "F-16's" copy "F-16"; "F-16A" does not.
 
@@ -344,11 +344,11 @@ def _lemmas_contain(
     Unless case is ignored, each word must also keep its initial capital or lower-case letter,
     so that "the coalitions" does not meet the named "Coalition".
 
-    Lemmatising is the slow way (simplemma's dictionary of a language takes a second or more to
-    load), so lemmas are compared only between words that share their first three letters (case
-    and accents aside), as inflected forms do ("Islamischen" and "Islamischer", "Länder" and
-    "Land"): a text without such words never loads the dictionary. Irregular forms that do not
-    ("men" for "man") are not found this way: list them as variants in the glossary.
+    Lemmatising is the slow way (a language's dictionary loads in up to 0.6 s, see
+    :mod:`mt.lemmas`), so lemmas are compared only between words that share their first three
+    letters (case and accents aside), as inflected forms do ("Islamischen" and "Islamischer",
+    "Länder" and "Land"): a text without such words never loads the dictionary. Irregular forms
+    that do not ("men" for "man") are not found this way: list them as variants in the glossary.
     """
     wanted_words, wanted_keys = _keyed_words(term)
     if not wanted_words:

@@ -60,11 +60,12 @@ EXTRA_OF_MODULE = {
 }
 
 
-def require_extras(command: str, *extras: str) -> None:
-    """Stop ``mt command`` before any work when a package of ``extras`` is not installed (an
-    MtError naming it and the pip command that installs it); nothing is imported."""
+def require_extras(*extras: str) -> None:
+    """Stop the running command before any work when a package of ``extras`` is not installed
+    (an MtError naming it and the pip command that installs it); nothing is imported."""
     import importlib.util
 
+    command = click.get_current_context().info_name or ""
     for module, extra in EXTRA_OF_MODULE.items():
         if extra in extras and importlib.util.find_spec(module) is None:
             raise MtError(_missing(command, module))

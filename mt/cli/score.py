@@ -99,7 +99,7 @@ def command(
     With several systems, --paired-bs or --paired-ar tests each against the first (the baseline).
     With --glossary and --source, also reports terminology accuracy (WMT 2021, exact match).
     """
-    require_extras("score", "score")
+    require_extras("score")
     names = parse_metrics(metrics)
     if paired_bs and paired_ar:
         raise click.UsageError("choose one of --paired-bs and --paired-ar")

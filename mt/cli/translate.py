@@ -117,7 +117,7 @@ def command(
       mt translate docs/ --to de --model de=/models/opus-mt-tc-big-gmw-gmw
       cat release.txt | mt translate - --to en
     """
-    require_extras("translate", "translate")
+    require_extras("translate")
     from mt.models import parse_model_overrides, parse_pivots
 
     to_stdout = str(out_dir) == "-" or any(str(path) == "-" for path in inputs)
