@@ -44,7 +44,7 @@ def child(root: Path, pairs: int, passes: int) -> None:
     sys.path.insert(1, str(HERE))  # the corpus from this one: the same for both versions
     from check_throughput import one_core, synthetic_setup
 
-    from mt.check import CheckConfig, check_segments
+    from mt.qa.check import CheckConfig, check_segments
 
     one_core()
     glossary, corpus = synthetic_setup(pairs)

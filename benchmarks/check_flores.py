@@ -29,10 +29,10 @@ import collections
 import json
 import sys
 
-from mt.check import CheckConfig, SegmentPair, check_segments
-from mt.glossary import Glossary, load_glossary
-from mt.numbers import extract_numbers
-from mt.testsets import load_testset
+from mt.evaluation.testsets import load_testset
+from mt.qa.check import CheckConfig, SegmentPair, check_segments
+from mt.qa.numbers import extract_numbers
+from mt.terminology.glossary import Glossary, load_glossary
 
 SPLITS = ("flores200-dev", "flores200-devtest")
 LANGS = ("fr", "de", "en")

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from check_throughput import synthetic_setup  # noqa: E402
 
-from mt.check import CHECKS, CheckConfig, check_segments  # noqa: E402
+from mt.qa.check import CHECKS, CheckConfig, check_segments  # noqa: E402
 
 
 def workload(pairs: int, state: str, checks: frozenset[str], measure: bool) -> None:

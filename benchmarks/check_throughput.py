@@ -5,7 +5,7 @@
 
 1. A synthetic corpus of Dutch/French segment pairs (figures, glossary terms, some planted errors)
    and a synthetic glossary of ``--entries`` entries (written as TSV, loaded by ``load_glossary``),
-   checked by :func:`mt.check.check_segments` in this process, pinned to one core. Each check is
+   checked by :func:`mt.qa.check.check_segments` in this process, pinned to one core. Each check is
    also timed alone, so a slow part shows. Targets: >= 20,000 pairs/s for all checks together
    (the median of ``--repeat`` passes, each in a child forked after a warm-up: new pairs to it).
 2. The same corpus as ``--releases`` Markdown and plain-text releases (``r000.nl.md`` beside
@@ -23,7 +23,7 @@
    (examples/release.de.txt) with a wrong term that only lemmas can rule out ("Vereinigten
    Nationen"): what a check that loads simplemma's German dictionary takes. Target: < 0.5 s.
    The runs of a row share a cache folder that starts empty: the first run is shown apart (it
-   writes the lemma index, :mod:`mt.lemmas`), the median is of the others.
+   writes the lemma index, :mod:`mt.terminology.lemmas`), the median is of the others.
 4. ``mt --help`` and ``mt check --help`` in fresh processes, ``--runs`` times each, interleaved with
    a bare ``python -c pass`` for scale: median start-up times. Target (issue 5): < 0.3 s.
 
@@ -45,8 +45,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from mt.check import CHECKS, CheckConfig, SegmentPair, check_segments
-from mt.glossary import Glossary, load_glossary
+from mt.qa.check import CHECKS, CheckConfig, SegmentPair, check_segments
+from mt.terminology.glossary import Glossary, load_glossary
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20240311  # the corpus and glossary of every run, and of the other benchmark scripts
@@ -378,7 +378,7 @@ def main() -> None:
             per_cpu, per_wall, findings = cold_pass(pairs, glossary, config)
             print(f"{check:<28} {per_cpu:>12,.0f} {per_wall:>13,.0f} {findings:>9,}")
         # the glossary's share: matching the source, then verifying the target
-        from mt.verification import verify
+        from mt.terminology.verification import verify
 
         start = time.process_time()
         requirements = [glossary.requirements(pair.source or "", "fr") for pair in pairs]

@@ -2,13 +2,13 @@
 
 Run by hand: ``.venv/bin/python benchmarks/constrained_decoding.py [--sentences 32 --runs 3]``.
 The model is opus-mt-shaped (d_model 512, 6+6 layers, 60,000-token vocabulary) with random weights,
-built once by ``mt.tinymodels`` and kept under ``$TMPDIR/mt-bench``. The same segments (Dutch
-sentences with 1 to 3 glossary terms each, from the acceptance test) are decoded three ways, runs
-interleaved so that the shared machine's drift hits all of them alike:
+built once by ``mt.engines.tinymodels`` and kept under ``$TMPDIR/mt-bench``. The same segments
+(Dutch sentences with 1 to 3 glossary terms each, from the acceptance test) are decoded three ways,
+runs interleaved so that the shared machine's drift hits all of them alike:
 
 - ``generate``: transformers' beam search (the torch backend's path for segments without terms)
-- ``loop, no terms``: mt.decoding's loop with empty terms (must equal ``generate``)
-- ``loop, terms``: mt.decoding with the terms enforced
+- ``loop, no terms``: mt.engines.decoding's loop with empty terms (must equal ``generate``)
+- ``loop, terms``: mt.engines.decoding with the terms enforced
 
 Random weights never choose ``</s>``, so every run writes ``max_new_tokens`` per segment and
 tokens/s compare like for like. The target is constrained at most 1.5x slower than ``generate``.
@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from test_decoding import dutch_sentences  # noqa: E402
 
-from mt.tinymodels import OPUS_MT_SHAPE, build_tiny_marian  # noqa: E402
+from mt.engines.tinymodels import OPUS_MT_SHAPE, build_tiny_marian  # noqa: E402
 
 FILLER = " Dat werd maandag besproken."
 
@@ -48,9 +48,9 @@ def main() -> None:
 
     import torch
 
-    from mt.decoding import constrained_generate
-    from mt.models import ModelSpec, load_model
-    from mt.terms import SegmentTerms
+    from mt.engines.decoding import constrained_generate
+    from mt.engines.models import ModelSpec, load_model
+    from mt.terminology.terms import SegmentTerms
 
     torch.set_num_threads(args.threads)
     if not (args.folder / "config.json").exists():

@@ -1,4 +1,5 @@
-"""Boundary precision, recall and accuracy of mt.segmentation vs pysbd on the Dutch test table.
+"""Boundary precision, recall and accuracy of mt.documents.segmentation vs pysbd on the Dutch test
+table.
 
 Run by hand: ``.venv/bin/python benchmarks/segmentation.py``. The table is the one the tests use
 (tests/data/segmentation_nl.txt). A boundary is the character offset where a sentence starts; a
@@ -20,7 +21,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from test_segmentation import CASES, TABLE  # noqa: E402
 
-from mt.segmentation import split_sentences  # noqa: E402
+from mt.documents.segmentation import split_sentences  # noqa: E402
 
 _CANDIDATE_GAP = re.compile(r"[.!?…][\"'”’»)\]]*\s+(?=\S)")
 
@@ -78,7 +79,7 @@ def main() -> None:
 
     segmenter = pysbd.Segmenter(language="nl", clean=False)
     splitters = {
-        "mt.segmentation": split_sentences,
+        "mt.documents.segmentation": split_sentences,
         f"pysbd {pysbd.__version__} (nl)": segmenter.segment,
     }
     sentences = sum(len(case) for case in CASES)

@@ -7,7 +7,7 @@ Engines (each round runs each one in a fresh process, interleaved, so peak RSS i
 the machine's load hits all alike):
 
     generate     plain transformers ``MarianMTModel.generate`` (the baseline)
-    torch-mt     mt's torch backend (``mt.backends.torch_backend``)
+    torch-mt     mt's torch backend (``mt.engines.backends.torch_backend``)
     ct2-raw      CTranslate2 ``translate_batch`` on pre-tokenised input, int8
     ct2-mt       mt's CTranslate2 backend, end to end (text in, text out), int8
     fastpath     mt's fast path with a glossary: CTranslate2, verification, constrained torch
@@ -49,7 +49,7 @@ def build_model(folder: Path) -> Path:
     import torch
     from transformers import MarianMTModel
 
-    from mt.tinymodels import OPUS_MT_SHAPE, build_tiny_marian
+    from mt.engines.tinymodels import OPUS_MT_SHAPE, build_tiny_marian
 
     work = folder.with_name(folder.name + ".partial")
     build_tiny_marian(work, shape=OPUS_MT_SHAPE)
@@ -65,8 +65,8 @@ def make_sentences(folder: Path, count: int, tokens: int) -> list[str]:
     """``count`` Dutch-looking sentences of ``tokens`` source tokens each (``</s>`` included)."""
     import random
 
-    from mt.backends.ct2 import MarianPieces
-    from mt.tinymodels import training_lines
+    from mt.engines.backends.ct2 import MarianPieces
+    from mt.engines.tinymodels import training_lines
 
     pieces = MarianPieces(folder)
     words = " ".join(training_lines(200, seed=3)).split()
@@ -125,7 +125,7 @@ def run_engine(engine: str, setup: dict) -> dict:
     elif engine == "ct2-raw":
         import ctranslate2
 
-        from mt.backends.ct2 import MarianPieces
+        from mt.engines.backends.ct2 import MarianPieces
 
         pieces = MarianPieces(converted)
         translator = ctranslate2.Translator(
@@ -144,8 +144,8 @@ def run_engine(engine: str, setup: dict) -> dict:
             return sum(len(r.hypotheses[0]) + 1 for r in results)
 
     else:
-        from mt.backends import DecodeSettings
-        from mt.terms import NO_TERMS
+        from mt.engines.backends import DecodeSettings
+        from mt.terminology.terms import NO_TERMS
 
         settings = DecodeSettings(
             num_beams=beam,
@@ -156,23 +156,23 @@ def run_engine(engine: str, setup: dict) -> dict:
         )
         terms = [NO_TERMS] * len(sources)
         if engine == "torch-mt":
-            from mt.backends import make_backend
-            from mt.models import ModelSpec, load_model
+            from mt.engines.backends import make_backend
+            from mt.engines.models import ModelSpec, load_model
 
             backend = make_backend("torch", load_model(ModelSpec("fr", str(folder))), "cpu")
         else:
-            from mt.backends.ct2 import CTranslate2Backend
+            from mt.engines.backends.ct2 import CTranslate2Backend
 
             backend = fast = CTranslate2Backend(converted, compute_type="int8", threads=threads)
         if engine == "fastpath":
-            from mt.fastpath import FastPathBackend
-            from mt.glossary import load_glossary
+            from mt.engines.backends.fastpath import FastPathBackend
+            from mt.terminology.glossary import load_glossary
 
             def load_torch() -> object:
                 import torch
 
-                from mt.backends import make_backend
-                from mt.models import ModelSpec, load_model
+                from mt.engines.backends import make_backend
+                from mt.engines.models import ModelSpec, load_model
 
                 torch.set_num_threads(threads)
                 return make_backend("torch", load_model(ModelSpec("fr", str(folder))), "cpu")
@@ -217,8 +217,8 @@ def run_engine(engine: str, setup: dict) -> dict:
 def prepare(args: argparse.Namespace) -> dict:
     folder = build_model(cache_dir() / MODEL_NAME)
     # Converting loads torch: do it in this (driver) process, never in a measured one.
-    from mt.backends.ct2 import convert_model
-    from mt.models import folder_revision
+    from mt.engines.backends.ct2 import convert_model
+    from mt.engines.models import folder_revision
 
     converted = convert_model(
         folder, model_id=str(folder), revision=folder_revision(folder), quantization="int8"

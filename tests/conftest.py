@@ -46,7 +46,7 @@ def _isolated_home(
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A bilingual OPUS-MT-shaped model folder (like opus-mt-nl-fr), random weights."""
-    from mt.tinymodels import build_tiny_marian
+    from mt.engines.tinymodels import build_tiny_marian
 
     return build_tiny_marian(tmp_path_factory.mktemp("models") / "tiny-nl-xx")
 
@@ -54,7 +54,7 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_multilingual_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A multilingual model folder with target tokens (like opus-mt-tc-big-gmw-gmw)."""
-    from mt.tinymodels import build_tiny_marian
+    from mt.engines.tinymodels import build_tiny_marian
 
     return build_tiny_marian(
         tmp_path_factory.mktemp("models") / "tiny-gmw-gmw",

@@ -12,17 +12,17 @@ import pytest
 
 ctranslate2 = pytest.importorskip("ctranslate2")
 
-from mt.backends import DecodeSettings, make_backend  # noqa: E402
-from mt.backends.ct2 import (  # noqa: E402
+from mt.core.errors import InputError, ModelLoadError  # noqa: E402
+from mt.engines.backends import DecodeSettings, make_backend  # noqa: E402
+from mt.engines.backends.ct2 import (  # noqa: E402
     METADATA_FILE,
     CTranslate2Backend,
     MarianPieces,
     convert_model,
     ct2_cache_dir,
 )
-from mt.errors import InputError, ModelLoadError  # noqa: E402
-from mt.models import ModelSpec, load_model  # noqa: E402
-from mt.terms import RequiredTerm, SegmentTerms  # noqa: E402
+from mt.engines.models import ModelSpec, load_model  # noqa: E402
+from mt.terminology.terms import RequiredTerm, SegmentTerms  # noqa: E402
 
 # Press-release Dutch of many shapes: short and long, figures, quotes, abbreviations, accents,
 # characters the tiny vocabulary lacks (they become <unk> in both backends).
@@ -235,7 +235,7 @@ def test_too_long_segment_is_an_input_error(tiny_model_dir: Path, ct2_cache: Pat
 
 
 def test_make_backend_gives_ct2_behind_verification(tiny_model_dir: Path) -> None:
-    from mt.fastpath import FastPathBackend
+    from mt.engines.backends.fastpath import FastPathBackend
 
     backend = make_backend("ctranslate2", load_model(ModelSpec("fr", str(tiny_model_dir))))
     assert isinstance(backend, FastPathBackend)
@@ -266,9 +266,9 @@ def test_runtime_needs_neither_torch_nor_transformers(
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from mt.backends import DecodeSettings\n"
-        "from mt.backends.ct2 import CTranslate2Backend\n"
-        "from mt.models import ModelSpec\n"
+        "from mt.engines.backends import DecodeSettings\n"
+        "from mt.engines.backends.ct2 import CTranslate2Backend\n"
+        "from mt.engines.models import ModelSpec\n"
         f"spec = ModelSpec('fr', {str(tiny_model_dir)!r})\n"
         f"cache = Path({str(ct2_cache)!r})\n"
         "b = CTranslate2Backend.from_spec(spec, device='cpu', cache_dir=cache)\n"

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from mt import models
-from mt.backends import DecodeSettings, PivotBackend, make_backend, open_backend
-from mt.backends.torch_backend import TorchBackend, plan_batches
-from mt.errors import InputError
-from mt.models import ModelSpec, load_model
-from mt.terms import RequiredTerm, SegmentTerms
+from mt.core.errors import InputError
+from mt.engines import models
+from mt.engines.backends import DecodeSettings, PivotBackend, make_backend, open_backend
+from mt.engines.backends.torch_backend import TorchBackend, plan_batches
+from mt.engines.models import ModelSpec, load_model
+from mt.terminology.terms import RequiredTerm, SegmentTerms
 
-decoding = pytest.importorskip("mt.decoding")
+decoding = pytest.importorskip("mt.engines.decoding")
 
 SOURCES = [
     "De minister steunt de Internationale Coalitie tegen Daesh.",

@@ -1,4 +1,5 @@
-"""Findings accepted on purpose (:mod:`mt.baseline`), kept by what they are, not where they are."""
+"""Findings accepted on purpose (:mod:`mt.qa.baseline`), kept by what they are, not where they
+are."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from mt.baseline import apply_baseline, read_baseline, write_baseline
-from mt.check import PairReport
-from mt.errors import InputError, Location
-from mt.findings import Finding, Severity
+from mt.core.errors import InputError, Location
+from mt.qa.baseline import apply_baseline, read_baseline, write_baseline
+from mt.qa.check import PairReport
+from mt.qa.findings import Finding, Severity
 
 
 def finding(code: str, evidence: str, target_text: str, line: int = 3) -> Finding:

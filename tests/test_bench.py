@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mt.bench import SystemSpec, load_systems_file, parse_system, row_key
 from mt.cli import cli
-from mt.errors import InputError
+from mt.core.errors import InputError
+from mt.evaluation.bench import SystemSpec, load_systems_file, parse_system, row_key
 
 
 @pytest.mark.parametrize(
@@ -120,8 +120,8 @@ def test_bench_end_to_end_and_resume(tmp_path: Path, tiny_model_dir: Path) -> No
 
 
 def test_isolated_system_reports_its_error(tmp_path: Path) -> None:
-    from mt.bench import run_isolated
-    from mt.errors import MtError
+    from mt.core.errors import MtError
+    from mt.evaluation.bench import run_isolated
 
     system = parse_system(f"name=gone,model=fr={tmp_path / 'no-such-model'}")
     with pytest.raises(MtError, match="system 'gone' \\(fr\\): .*no-such-model"):

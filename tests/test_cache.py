@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from mt.cache import CacheError, CacheKey, TranslationCache, default_cache_path
+from mt.translation.cache import CacheError, CacheKey, TranslationCache, default_cache_path
 
-DecodeResult = pytest.importorskip("mt.decoding").DecodeResult
+DecodeResult = pytest.importorskip("mt.engines.decoding").DecodeResult
 
 KEY = CacheKey("org/model@abc", "beams=4;max_new_tokens=auto", "fr", "g1", "enforce")
 SOURCES = ["De minister sprak.", "Daesh werd verslagen.", "Dank u."]
@@ -104,7 +104,7 @@ def test_unusable_file_gives_clear_error(
 
 
 def test_locked_database_gives_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("mt.cache._LOCK_TIMEOUT_S", 0.05)
+    monkeypatch.setattr("mt.translation.cache._LOCK_TIMEOUT_S", 0.05)
     path = tmp_path / "c.sqlite3"
     TranslationCache(path).get_many(KEY, [])
     holder = sqlite3.connect(path)

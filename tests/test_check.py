@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mt.alignment import align_units
-from mt.check import (
+from mt.documents.alignment import align_units
+from mt.qa.check import (
     SegmentPair,
     check_documents,
     check_files,
@@ -18,8 +18,8 @@ from mt.check import (
     dutch_part,
     looks_dutch,
 )
-from mt.findings import CheckConfig, Severity, config_from_table
-from mt.glossary import Glossary, load_glossary
+from mt.qa.findings import CheckConfig, Severity, config_from_table
+from mt.terminology.glossary import Glossary, load_glossary
 
 # A small glossary in the project's TSV format, so these tests do not move with the shipped one.
 GLOSSARY_TSV = "\t".join(("id", "nl", "fr", "de", "en", "fr!", "de!", "en!", "case", "dnt", "note"))
@@ -200,7 +200,7 @@ def test_segment_cases(
 
 
 def test_finding_names_both_sides_and_the_offending_text(glossary: Glossary) -> None:
-    from mt.errors import Location
+    from mt.core.errors import Location
 
     pair = SegmentPair(
         SOURCE_RISE,
@@ -281,7 +281,7 @@ def test_looks_dutch_quick_rejection_never_changes_a_verdict() -> None:
     counting every word gives, with words glued to punctuation, digits and other words."""
     import random
 
-    from mt.check import _DUTCH_ONLY, _TARGET_ONLY, _WORD
+    from mt.qa.check import _DUTCH_ONLY, _TARGET_ONLY, _WORD
 
     def by_counting(text: str, lang: str) -> bool:
         words = _WORD.findall(text.lower())

@@ -256,7 +256,7 @@ def test_pairs_are_found_by_name(project: Path, args: list[str]) -> None:
 
 
 def test_a_folder_pairs_each_source_with_its_own_translations(project: Path) -> None:
-    from mt.alignment import find_pairs
+    from mt.documents.alignment import find_pairs
 
     for folder, stem in (("a", "one"), ("a", "two"), ("b", "one")):
         (project / folder).mkdir(exist_ok=True)

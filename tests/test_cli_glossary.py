@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from mt.cli import cli
-from mt.glossary import load_glossary
+from mt.terminology.glossary import load_glossary
 
 HEADER = "id\tnl\tfr\tde\ten\tfr!\tcase\tdnt\tnote"
 PLANTED = [

@@ -44,12 +44,21 @@ def _imported_after(args: list[str]) -> set[str]:
     ("args", "absent"),
     [
         # listing the commands imports none of them
-        (["--help"], {"mt.cli.translate", "mt.cli.bench", "mt.cli.check", "mt.pipeline"}),
+        (
+            ["--help"],
+            {"mt.cli.translate", "mt.cli.bench", "mt.cli.check", "mt.translation.pipeline"},
+        ),
         # the check's help needs neither the checks, the glossary nor the lemmatiser
         (
             ["check", "--help"],
             {
-                *("mt.baseline", "mt.check", "mt.findings", "mt.glossary", "mt.numbers"),
+                *(
+                    "mt.qa.baseline",
+                    "mt.qa.check",
+                    "mt.qa.findings",
+                    "mt.terminology.glossary",
+                    "mt.qa.numbers",
+                ),
                 *("simplemma", "torch"),
             },
         ),
@@ -61,8 +70,8 @@ def test_help_imports_little(args: list[str], absent: set[str]) -> None:
 
 def test_check_choices_written_out_match_the_library() -> None:
     from mt.cli.check import FAIL_ON_LEVELS, FORMATS
-    from mt.findings import FAIL_ON
-    from mt.reporting import FORMATTERS
+    from mt.qa.findings import FAIL_ON
+    from mt.qa.reporting import FORMATTERS
 
     assert tuple(sorted(FORMATTERS)) == FORMATS
     assert FAIL_ON_LEVELS == FAIL_ON

@@ -1,10 +1,11 @@
-"""Table tests of the constraint trie and state (mt.constraints), on a hand-made vocabulary."""
+"""Table tests of the constraint trie and state (mt.engines.constraints), on a hand-made
+vocabulary."""
 
 from __future__ import annotations
 
 import pytest
 
-from mt.constraints import (
+from mt.engines.constraints import (
     ConstraintState,
     ConstraintTrie,
     Phrase,
@@ -17,7 +18,7 @@ from mt.constraints import (
     segment_glued,
     surface_forms,
 )
-from mt.terms import CasePolicy, RequiredTerm, SegmentTerms
+from mt.terminology.terms import CasePolicy, RequiredTerm, SegmentTerms
 
 PIECES = {
     "▁la": 1, "▁coalition": 2, "▁internationale": 3, "▁contre": 4, "▁Da": 5, "ech": 6,

@@ -1,4 +1,4 @@
-"""Constrained beam search (mt.decoding) on tiny random-weight Marian models.
+"""Constrained beam search (mt.engines.decoding) on tiny random-weight Marian models.
 
 Random weights are the adversary: the model has no reason to write any glossary term, so every
 term found in the decoded text was put there by the search.
@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from mt.decoding import DecodeResult, constrained_generate
-from mt.models import ModelSpec, load_model
-from mt.terms import CasePolicy, RequiredTerm, SegmentTerms
-from mt.verification import verify
+from mt.engines.decoding import DecodeResult, constrained_generate
+from mt.engines.models import ModelSpec, load_model
+from mt.terminology.terms import CasePolicy, RequiredTerm, SegmentTerms
+from mt.terminology.verification import verify
 
 SOURCES = [
     "De minister van Buitenlandse Zaken steunt de Internationale Coalitie tegen Daesh.",
@@ -320,7 +320,7 @@ def test_acceptance_200_sentences_every_required_term_no_forbidden_one(tiny: Any
 def test_acceptance_through_the_default_glossary(
     lang: str, fixture: str, prefix: str, request: pytest.FixtureRequest
 ) -> None:
-    from mt.glossary import load_glossary
+    from mt.terminology.glossary import load_glossary
 
     glossary = load_glossary()
     cases = []

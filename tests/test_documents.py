@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from mt.core.errors import InputError
 from mt.documents import (
     FORMATS,
     Document,
@@ -20,7 +21,6 @@ from mt.documents import (
     read_document,
     write_atomic,
 )
-from mt.errors import InputError
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 NBSP = "\u00a0"
@@ -291,7 +291,7 @@ def test_numbered_lines_end_only_at_line_feeds_and_carriage_returns() -> None:
     import random
     from itertools import pairwise
 
-    from mt.errors import numbered_lines
+    from mt.core.errors import numbered_lines
 
     rng = random.Random(3)
     for _ in range(2000):

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from mt.backends import DecodeSettings
-from mt.fastpath import FastPathBackend, FastPathCounts
-from mt.terms import NO_TERMS, RequiredTerm, SegmentTerms
-from mt.verification import verify
+from mt.engines.backends import DecodeSettings
+from mt.engines.backends.fastpath import FastPathBackend, FastPathCounts
+from mt.terminology.terms import NO_TERMS, RequiredTerm, SegmentTerms
+from mt.terminology.verification import verify
 
 COALITION = SegmentTerms(
     required=(RequiredTerm("coalition", "Coalitie", ("coalition internationale",)),)
@@ -35,7 +35,7 @@ class ScriptedBackend:
     def translate(
         self, sources: Sequence[str], terms: Sequence[SegmentTerms], settings: DecodeSettings
     ) -> list[object]:
-        from mt.decoding import DecodeResult
+        from mt.engines.decoding import DecodeResult
 
         self.calls.append(list(sources))
         applied = [tuple(t.entry_id for t in s.required) for s in terms] or [()] * len(sources)
@@ -114,9 +114,9 @@ def test_counts_add_up_over_calls_and_name_the_mix() -> None:
 def test_guarantee_holds_on_random_weights(tiny_model_dir: Path) -> None:
     """Real engines: CTranslate2 int8 first, the constrained torch search for what it misses."""
     pytest.importorskip("ctranslate2")
-    from mt.backends import make_backend
-    from mt.backends.ct2 import CTranslate2Backend
-    from mt.models import ModelSpec, load_model
+    from mt.engines.backends import make_backend
+    from mt.engines.backends.ct2 import CTranslate2Backend
+    from mt.engines.models import ModelSpec, load_model
 
     spec = ModelSpec("fr", str(tiny_model_dir))
     fast = CTranslate2Backend.from_spec(spec, device="cpu")

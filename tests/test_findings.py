@@ -1,11 +1,11 @@
-"""What ``mt check`` reports and how a ``[check]`` table configures it (:mod:`mt.findings`)."""
+"""What ``mt check`` reports and how a ``[check]`` table configures it (:mod:`mt.qa.findings`)."""
 
 from __future__ import annotations
 
 import pytest
 
-from mt.errors import ConfigError
-from mt.findings import CHECKS, CODES, CheckConfig, Severity, config_from_table
+from mt.core.errors import ConfigError
+from mt.qa.findings import CHECKS, CODES, CheckConfig, Severity, config_from_table
 
 
 def test_config_reports_every_problem_at_once() -> None:

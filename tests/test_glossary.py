@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import mt.glossary as glossary_module
-from mt.errors import GlossaryError
-from mt.glossary import (
+import mt.terminology.glossary as glossary_module
+from mt.core.errors import GlossaryError
+from mt.terminology.glossary import (
     EMPTY_GLOSSARY,
     Entry,
     TargetTerms,
@@ -21,7 +21,7 @@ from mt.glossary import (
     parse_tsv,
     slug,
 )
-from mt.terms import CasePolicy
+from mt.terminology.terms import CasePolicy
 
 HEADER = "id\tnl\tfr\tde\ten\tfr!\tcase\tdnt\tnote"
 

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mt.errors import GlossaryError, InputError
-from mt.glossary import Glossary, load_glossary, parse_tsv
-from mt.glossary_io import (
+from mt.core.errors import GlossaryError, InputError
+from mt.terminology.formats import (
     export_text,
     import_entries,
     read_table,
@@ -19,7 +18,8 @@ from mt.glossary_io import (
     write_tbx,
     write_tsv,
 )
-from mt.terms import CasePolicy
+from mt.terminology.glossary import Glossary, load_glossary, parse_tsv
+from mt.terminology.terms import CasePolicy
 
 TBX_V2 = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">

@@ -10,7 +10,12 @@ import simplemma
 from simplemma.strategies import DefaultStrategy
 from simplemma.strategies.dictionaries.stream_dictionary_factory import StreamMap
 
-from mt.lemmas import IndexedDictionary, IndexedDictionaryFactory, index_folder, lemmatizer
+from mt.terminology.lemmas import (
+    IndexedDictionary,
+    IndexedDictionaryFactory,
+    index_folder,
+    lemmatizer,
+)
 
 
 def _sample_keys(reference: StreamMap) -> list[str]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from mt.glossary import Glossary, load_glossary, parse_tsv
-from mt.matching import at_sentence_start
-from mt.terms import CasePolicy, SegmentTerms
+from mt.terminology.glossary import Glossary, load_glossary, parse_tsv
+from mt.terminology.matching import at_sentence_start
+from mt.terminology.terms import CasePolicy, SegmentTerms
 
 ROWS = [
     ("id", "nl", "fr", "de", "en", "fr!", "de!", "en!", "case", "dnt"),
@@ -136,7 +136,7 @@ def test_matcher_is_compiled_once(glossary: Glossary) -> None:
 
 
 def test_requirements_equal_those_of_the_matches(glossary: Glossary) -> None:
-    from mt.matching import required_terms
+    from mt.terminology.matching import required_terms
 
     text = (
         "Vicepremier Wilmès: Daesh, IS en de Internationale Coalitie tegen Daesh in Irak; F-16's."
@@ -148,7 +148,7 @@ def test_requirements_equal_those_of_the_matches(glossary: Glossary) -> None:
 
 
 def test_a_source_asked_in_each_language_is_matched_once(glossary: Glossary) -> None:
-    from mt.matching import SourceMatcher
+    from mt.terminology.matching import SourceMatcher
 
     matcher = SourceMatcher(glossary.entries)
     matched: list[str] = []

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mt import models
 from mt.cli import cli
-from mt.config import Config
-from mt.errors import ConfigError, InputError, ModelLoadError, ModelNotFoundError
-from mt.models import (
+from mt.core.config import Config
+from mt.core.errors import ConfigError, InputError, ModelLoadError, ModelNotFoundError
+from mt.engines import models
+from mt.engines.models import (
     DEFAULT_MODELS,
     ModelSpec,
     folder_revision,

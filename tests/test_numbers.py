@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from mt.numbers import compare_numbers, extract_numbers, parse_figure
-from mt.numerals import written_values
+from mt.qa.numbers import compare_numbers, extract_numbers, parse_figure
+from mt.qa.numerals import written_values
 
 
 @pytest.mark.parametrize(
@@ -239,7 +239,7 @@ def test_fast_readings_agree_with_the_full_scan() -> None:
     stands, and what extract_numbers says, figure for figure, memo warm or cold."""
     import random
 
-    from mt.numbers import _FIGURE, _READINGS, _read, _readings
+    from mt.qa.numbers import _FIGURE, _READINGS, _read, _readings
 
     pieces = [
         "1", "12", "2019", "10.000", "1\u00a0000", "3,5", "3.5", "1,000.5", "1'000", "14:30",

@@ -13,7 +13,7 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 from sacrebleu.significance import PairedTest
 
 from mt.cli import cli
-from mt.testsets import load_testset
+from mt.evaluation.testsets import load_testset
 
 HYP = [
     "Le chat est assis sur le tapis.",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import SEGMENTATION_ACCURACY
 
-from mt.segmentation import split_long, split_sentences
+from mt.documents.segmentation import split_long, split_sentences
 
 TABLE = Path(__file__).parent / "data" / "segmentation_nl.txt"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mt.errors import InputError
-from mt.testsets import eval_dir, known_testsets, load_testset
+from mt.core.errors import InputError
+from mt.evaluation.testsets import eval_dir, known_testsets, load_testset
 
 SIZES = {"flores200-dev": 997, "flores200-devtest": 1012}
 

@@ -2,7 +2,7 @@
 
 import json
 
-from mt.tinymodels import build_tiny_marian
+from mt.engines.tinymodels import build_tiny_marian
 
 
 def test_tiny_model_has_opus_mt_layout(tiny_model_dir):

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from mt.terms import CasePolicy, RequiredTerm, SegmentTerms
-from mt.verification import contains_term, find_forbidden, verify
+from mt.terminology.terms import CasePolicy, RequiredTerm, SegmentTerms
+from mt.terminology.verification import contains_term, find_forbidden, verify
 
 
 @pytest.mark.parametrize(
@@ -156,7 +156,7 @@ def test_verify(
 def test_contains_term_shortcuts_agree_with_patterns(
     text: str, term: str, lang: str, case: CasePolicy, expected: bool
 ) -> None:
-    from mt.verification import _term_pattern
+    from mt.terminology.verification import _term_pattern
 
     for inflections in (False, True):
         assert contains_term(text, term, lang, case, inflections=inflections) is expected
@@ -186,7 +186,7 @@ def test_lemmas_only_where_they_could_match(
     lemmatised: bool,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from mt import verification
+    from mt.terminology import verification
 
     asked: list[str] = []
     lemmas = verification._lemmas.__wrapped__
@@ -206,7 +206,7 @@ def test_lemmas_where_keyed_agree_with_comparing_word_by_word() -> None:
     give the same verdicts, found and not found, in any case policy."""
     import random
 
-    from mt.verification import (
+    from mt.terminology.verification import (
         _keyed_words,
         _lemmas_contain,
         _lemmas_where_keyed,

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from mt.errors import MtError
+from mt.core.errors import MtError
 
 # command name -> (module under mt.cli holding a click command or group called ``command``, the
 # summary ``mt --help`` lists). The summaries live here, as pip keeps its command summaries, so

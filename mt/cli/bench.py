@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from mt.bench import TERMS_MODES, load_systems_file, parse_system, run_bench
 from mt.cli import require_extras
 from mt.cli.options import glossary_option
-from mt.errors import InputError
+from mt.core.errors import InputError
+from mt.evaluation.bench import TERMS_MODES, load_systems_file, parse_system, run_bench
 
 
 @click.command()
@@ -89,7 +89,7 @@ def command(
     if not systems:
         raise click.UsageError("name at least one system: --system name=...,model=fr=...")
     if langs:
-        from mt.models import check_langs
+        from mt.engines.models import check_langs
 
         targets = check_langs(langs.split(","))
     else:
@@ -98,7 +98,7 @@ def command(
     if no_cache:
         cache_path = None
     else:
-        from mt.cache import default_cache_path
+        from mt.translation.cache import default_cache_path
 
         cache_path = cache or default_cache_path()
     if limit is not None and limit < 1:

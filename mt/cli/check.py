@@ -16,12 +16,12 @@ import click
 from mt.cli.options import glossary_option, progress_reporter
 
 if TYPE_CHECKING:
-    from mt.baseline import Baseline
-    from mt.findings import CheckConfig
-    from mt.reporting import CheckRun
+    from mt.qa.baseline import Baseline
+    from mt.qa.findings import CheckConfig
+    from mt.qa.reporting import CheckRun
 
 # The choices of --format and --fail-on, written out so that ``mt check --help`` imports none of
-# the checks (a test keeps them equal to mt.reporting.FORMATTERS and mt.findings.FAIL_ON).
+# the checks (a test keeps them equal to mt.qa.reporting.FORMATTERS and mt.qa.findings.FAIL_ON).
 FORMATS = ("github", "json", "junit", "text")
 FAIL_ON_LEVELS = ("error", "warning", "info", "never")
 
@@ -35,7 +35,7 @@ Examples:
 
 \b
 Exit status: 0 clean, 1 a finding at --fail-on severity, 2 usage or input error.
-Config: [check] in .mt.toml, or [tool.mt.check] in pyproject.toml.
+Config: [check] in .mt.toml, or [tool.mt.qa.check] in pyproject.toml.
 """
 
 
@@ -111,10 +111,10 @@ def command(
     PATHS is SOURCE TRANSLATION... (the language from <stem>.<lang>.<ext> or --lang), or folders and
     files whose pairs are found by that naming.
     """
-    from mt.alignment import find_pairs
-    from mt.check import check_pairs
-    from mt.glossary import collector_paused, load_glossary
-    from mt.reporting import CheckRun, render, verdict
+    from mt.documents.alignment import find_pairs
+    from mt.qa.check import check_pairs
+    from mt.qa.reporting import CheckRun, render, verdict
+    from mt.terminology.glossary import collector_paused, load_glossary
 
     config = _check_config(config_path)
     if fail_on is not None:
@@ -126,7 +126,7 @@ def command(
     pairs = find_pairs(list(paths), lang)
     baseline = None
     if baseline_path is not None and not write_baseline:  # a broken one fails before the checks
-        from mt.baseline import read_baseline
+        from mt.qa.baseline import read_baseline
 
         baseline = read_baseline(baseline_path)
     reports = []
@@ -180,7 +180,7 @@ def command(
 def _with_baseline(run: CheckRun, path: Path, baseline: Baseline | None) -> CheckRun:
     """``run`` less the findings the baseline at ``path`` accepts; with no ``baseline`` read,
     every finding of the run is written to ``path`` first, and so accepted."""
-    from mt.baseline import apply_baseline, read_baseline, write_baseline
+    from mt.qa.baseline import apply_baseline, read_baseline, write_baseline
 
     if baseline is None:
         count, kept = write_baseline(path, run.reports)
@@ -199,9 +199,9 @@ def _with_baseline(run: CheckRun, path: Path, baseline: Baseline | None) -> Chec
 
 
 def _check_config(path: Path | None) -> CheckConfig:
-    from mt.config import load_config
-    from mt.errors import Location
-    from mt.findings import config_from_table
+    from mt.core.config import load_config
+    from mt.core.errors import Location
+    from mt.qa.findings import config_from_table
 
     config = load_config(path)
     table = config.table("check")

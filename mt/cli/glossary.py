@@ -15,8 +15,14 @@ from pathlib import Path
 
 import click
 
-from mt.errors import GlossaryError, InputError, Location, MtError
-from mt.glossary import TARGET_LANGS, Glossary, default_glossary_dir, expand_paths, load_glossary
+from mt.core.errors import GlossaryError, InputError, Location, MtError
+from mt.terminology.glossary import (
+    TARGET_LANGS,
+    Glossary,
+    default_glossary_dir,
+    expand_paths,
+    load_glossary,
+)
 
 _GLOSSARY_PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
 _LANG = click.option("--lang", type=click.Choice(TARGET_LANGS), help="Only this target language.")
@@ -186,7 +192,7 @@ def _requirements_dict(glossary: Glossary, text: str, lang: str) -> dict[str, ob
 )
 def import_(source: Path, output: Path, file_format: str | None, lang: str | None) -> None:
     """Convert a TBX-Basic termbase or a CSV/TSV term list into this project's TSV format."""
-    from mt.glossary_io import import_entries, write_tsv
+    from mt.terminology.formats import import_entries, write_tsv
 
     entries = import_entries(source, file_format, lang=lang)
     _write_atomic(output, write_tsv(entries))
@@ -215,7 +221,7 @@ def export(paths: Sequence[Path], output: Path, file_format: str | None, lang: s
     Without --lang, CSV/TSV have a header of language codes (nl,fr,de,en), one concept per row,
     as Google's equivalent term sets and Amazon Translate take them.
     """
-    from mt.glossary_io import detect_format, export_text
+    from mt.terminology.formats import detect_format, export_text
 
     glossary = _load(paths)
     if file_format is None and str(output) == "-":

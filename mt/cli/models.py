@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from mt.config import load_config
-from mt.models import (
+from mt.core.config import load_config
+from mt.engines.models import (
     SOURCE_LANG,
     SUPPORTED_LANGS,
     ModelSpec,

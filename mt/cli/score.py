@@ -11,8 +11,8 @@ import click
 
 from mt.cli import require_extras
 from mt.cli.options import glossary_option
-from mt.errors import InputError
-from mt.score import (
+from mt.core.errors import InputError
+from mt.evaluation.score import (
     METRIC_NAMES,
     MetricOptions,
     MetricScore,
@@ -173,7 +173,7 @@ def _language_from_names(paths: Sequence[Path]) -> str:
 
 
 def _load_glossary(paths: Sequence[Path]) -> Any:
-    from mt.glossary import load_glossary
+    from mt.terminology.glossary import load_glossary
 
     return load_glossary(list(paths))
 

@@ -11,8 +11,8 @@ import click
 
 from mt.cli import require_extras
 from mt.cli.options import glossary_option, progress_reporter, split_list
-from mt.pipeline import TERM_MODES, TranslateOptions, Translator
-from mt.results import Summary
+from mt.translation.pipeline import TERM_MODES, TranslateOptions, Translator
+from mt.translation.results import Summary
 
 
 @click.command("translate")
@@ -118,7 +118,7 @@ def command(
       cat release.txt | mt translate - --to en
     """
     require_extras("translate")
-    from mt.models import parse_model_overrides, parse_pivots
+    from mt.engines.models import parse_model_overrides, parse_pivots
 
     to_stdout = str(out_dir) == "-" or any(str(path) == "-" for path in inputs)
     if as_json and to_stdout:

@@ -29,6 +29,11 @@ because they are what screen readers and search engines show. Parsed with the st
 
 Markdown: a paragraph hard-wrapped over several lines is one unit, and its translation is wrapped
 back over the same number of lines, so outputs keep the source's line count.
+
+This subpackage is documents and text: the formats (:mod:`.text`, :mod:`.markdown`, :mod:`.html`,
+their shared model :mod:`.model`), sentence splitting (:mod:`.segmentation`) and the alignment of a
+source with its translation that ``mt check`` uses (:mod:`.alignment`). It may import
+:mod:`mt.core` only.
 """
 
 from __future__ import annotations
@@ -39,11 +44,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from mt.core.errors import InputError, Location
 from mt.documents.html import _parse_html
 from mt.documents.markdown import _parse_markdown
 from mt.documents.model import Document, TextUnit, _Builder, _Part
 from mt.documents.text import _parse_text
-from mt.errors import InputError, Location
 
 FORMATS = ("text", "markdown", "html")
 EXTENSIONS = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}

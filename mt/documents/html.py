@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from mt.core.errors import InputError, Location
 from mt.documents.model import _Builder, _Markup, _Numbers, _Part
-from mt.errors import InputError, Location
 
 
 def _names(spaced: str) -> frozenset[str]:

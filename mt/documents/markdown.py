@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
+from mt.core.errors import numbered_lines
 from mt.documents.model import _Builder, _Markup, _Numbers, _split_ending
-from mt.errors import numbered_lines
 
 _MD_QUOTE = re.compile(r"(?:[ ]{0,3}>[ ]?)+")
 _MD_FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")

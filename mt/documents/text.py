@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
+from mt.core.errors import numbered_lines
 from mt.documents.model import _Builder, _split_ending
-from mt.errors import numbered_lines
 
 _TEXT_PREFIX = re.compile(r"\s*(?:[-*•–]\s+|\d{1,3}[.)]\s+)?")  # indentation, a list marker
 _MARKERS = "-*•–"  # the list markers _TEXT_PREFIX knows

@@ -1,0 +1,92 @@
+"""What every backend shares: the :class:`Backend` interface, :class:`DecodeSettings`, and
+:class:`PivotBackend` (two backends in a row). The engines (``torch_backend``, ``ct2``) and the
+fast path import this module, never the package's factories, so there is no import circle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from mt.core.errors import InputError
+from mt.terminology.terms import NO_TERMS, SegmentTerms
+
+if TYPE_CHECKING:
+    from mt.engines.decoding import DecodeResult
+
+
+@dataclass(frozen=True)
+class DecodeSettings:
+    """How to decode. ``None`` means the model's own generation config (beams) or a safe default.
+
+    Batches hold at most ``batch_tokens`` padded source tokens and ``batch_size`` segments.
+    ``max_new_tokens`` None lets a backend cap output at twice the longest source plus 16 tokens
+    (within the model's positions), so a looping random or broken model cannot run 512 steps.
+    ``threads`` None leaves the engine's default. Only :attr:`cache_key` fields change output.
+    """
+
+    num_beams: int | None = None
+    batch_tokens: int = 2048
+    batch_size: int | None = 32
+    max_new_tokens: int | None = None
+    threads: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("num_beams", "batch_tokens", "batch_size", "max_new_tokens", "threads"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise InputError(f"{name.replace('_', '-')} must be at least 1, not {value}")
+
+    @property
+    def cache_key(self) -> str:
+        """The settings that change a translation, as a stable string for the translation cache."""
+        beams = "model" if self.num_beams is None else self.num_beams
+        new = "auto" if self.max_new_tokens is None else self.max_new_tokens
+        return f"beams={beams};max_new_tokens={new}"
+
+
+class Backend(Protocol):
+    """Translates Dutch segments into one language; ``model_id`` names model and revision."""
+
+    name: str
+    model_id: str
+
+    def translate(
+        self, sources: Sequence[str], terms: Sequence[SegmentTerms], settings: DecodeSettings
+    ) -> list[DecodeResult]:
+        """One result per source, in order; ``terms`` is empty or one entry per source."""
+        ...
+
+    def count_tokens(self, source: str) -> int:
+        """Source tokens the model will read for ``source`` (for splitting long sentences)."""
+        ...
+
+
+def check_terms(sources: Sequence[str], terms: Sequence[SegmentTerms]) -> list[SegmentTerms]:
+    """``terms`` as one entry per source (empty means none for all); a length mismatch is a bug."""
+    if not terms:
+        return [NO_TERMS] * len(sources)
+    if len(terms) != len(sources):
+        raise ValueError(f"{len(terms)} term sets for {len(sources)} sources")
+    return list(terms)
+
+
+class PivotBackend:
+    """Translate through a pivot language: ``first`` without terms, then ``second`` with them."""
+
+    def __init__(self, first: Backend, second: Backend) -> None:
+        self.first = first
+        self.second = second
+        self.name = f"{first.name}+pivot"
+        self.model_id = f"{first.model_id} -> {second.model_id}"
+
+    def translate(
+        self, sources: Sequence[str], terms: Sequence[SegmentTerms], settings: DecodeSettings
+    ) -> list[DecodeResult]:
+        terms = check_terms(sources, terms)
+        middle = self.first.translate(sources, [], settings)
+        return self.second.translate([result.text for result in middle], terms, settings)
+
+    def count_tokens(self, source: str) -> int:
+        return self.first.count_tokens(source)

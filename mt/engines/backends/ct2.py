@@ -1,0 +1,498 @@
+"""The CTranslate2 backend: the same MarianMT checkpoint, converted once, 3-4x faster on CPU.
+
+A transformers Marian folder is converted with CTranslate2's own converter into a cached folder,
+keyed by the model, its revision and the quantization (int8 on CPU, float16 on GPU)::
+
+    $XDG_CACHE_HOME/mt/ct2/opus-mt-nl-fr-<hash>/int8/    model.bin, vocab.json, *.spm, mt.json
+
+Conversion writes into a temporary folder that is renamed into place when complete, so an
+interrupted or failed conversion never leaves a folder that a later run would trust.
+
+At run time neither torch nor transformers is imported: :class:`MarianPieces` tokenises exactly as
+``MarianTokenizer`` does (SentencePiece pieces, looked up in ``vocab.json``, ``</s>`` appended, a
+leading ``>>deu<<`` kept whole), which keeps the process around 200 MB instead of a gigabyte.
+
+CTranslate2 has no lexical constraints, so this backend only *avoids* forbidden glossary terms
+(``suppress_sequences``); :mod:`mt.engines.backends.fastpath` verifies its output and re-decodes
+the segments that still miss a required term with the constrained torch search.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mt.core.errors import InputError, Location, ModelLoadError
+from mt.terminology.terms import SegmentTerms
+
+if TYPE_CHECKING:
+    from mt.engines.backends.base import Backend, DecodeSettings
+    from mt.engines.decoding import DecodeResult
+    from mt.engines.models import LoadedModel, ModelSpec
+
+NAME = "ctranslate2"
+METADATA_FILE = "mt.json"
+# Files the runtime reads besides CTranslate2's own model.bin / shared_vocabulary.json.
+_COPIED_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json")
+_DEFAULT_COMPUTE = {"cpu": "int8", "cuda": "float16"}
+_DEFAULT_BATCH_SIZE = 32
+_SPIECE_UNDERLINE = "▁"
+
+
+def is_available() -> bool:
+    """True when the ``ctranslate2`` package can be imported (``pip install 'mt[fast]'``)."""
+    import importlib.util
+
+    return importlib.util.find_spec("ctranslate2") is not None
+
+
+def _require_ctranslate2() -> Any:
+    try:
+        import ctranslate2
+    except ImportError:
+        raise ModelLoadError(
+            "the CTranslate2 backend needs the ctranslate2 package: pip install 'mt[fast]' "
+            "(or use --backend torch)"
+        ) from None
+    return ctranslate2
+
+
+def cpu_threads() -> int:
+    """The cores this process may use (the affinity mask, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def resolve_ct2_device(device: str = "auto") -> str:
+    """``auto`` -> ``cuda`` when CTranslate2 sees a GPU, else ``cpu``; asked without torch."""
+    if device not in ("auto", "cpu", "cuda"):
+        raise ModelLoadError(f"unknown device {device!r}: choose one of auto, cpu, cuda")
+    if device == "cpu":
+        return device
+    gpus = _require_ctranslate2().get_cuda_device_count()
+    if gpus:
+        return "cuda"
+    if device == "cuda":
+        raise ModelLoadError(
+            "--device cuda: CTranslate2 sees no CUDA GPU; use --device cpu or auto"
+        )
+    return "cpu"
+
+
+# --- conversion -----------------------------------------------------------------------------------
+
+
+def ct2_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/mt/ct2`` (``~/.cache/mt/ct2``), read at call time; created only on use."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base).expanduser() / "mt" / "ct2"
+
+
+def converted_path(model_id: str, revision: str | None, quantization: str, cache_dir: Path) -> Path:
+    """Where the conversion of ``model_id`` at ``revision`` with ``quantization`` is cached."""
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "-", model_id.rstrip("/").split("/")[-1]).strip("-.")
+    digest = hashlib.sha256(f"{model_id}\0{revision or ''}".encode()).hexdigest()[:12]
+    return cache_dir / f"{readable or 'model'}-{digest}" / quantization
+
+
+def convert_model(
+    folder: Path,
+    *,
+    model_id: str,
+    revision: str | None,
+    quantization: str,
+    cache_dir: Path | None = None,
+) -> Path:
+    """The CTranslate2 folder for the transformers Marian ``folder``, converting it on first use.
+
+    Raises ModelLoadError when the conversion fails; nothing is left in the cache then.
+    """
+    target = converted_path(model_id, revision, quantization, cache_dir or ct2_cache_dir())
+    if (target / METADATA_FILE).is_file():
+        return target
+    ctranslate2 = _require_ctranslate2()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # A sibling temp folder, so the final rename stays on one file system and is atomic.
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        from transformers.utils import logging as transformers_logging
+
+        # The converter loads the model through transformers, whose per-load bar would interrupt
+        # mt's own progress bar on stderr.
+        transformers_logging.disable_progress_bar()
+        converter = ctranslate2.converters.TransformersConverter(
+            str(folder), copy_files=[name for name in _COPIED_FILES if (folder / name).is_file()]
+        )
+        converter.convert(str(work), quantization=quantization, force=True)
+        metadata = _conversion_metadata(folder, model_id, revision, quantization)
+        (work / METADATA_FILE).write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+        try:
+            os.replace(work, target)
+        except OSError:
+            # Another process finished the same conversion first: theirs is as good as ours.
+            if not (target / METADATA_FILE).is_file():
+                raise
+    except Exception as error:  # the converter raises many kinds (ValueError, OSError, torch's)
+        shutil.rmtree(work, ignore_errors=True)
+        with contextlib.suppress(OSError):  # the model's folder, when no other conversion is in it
+            target.parent.rmdir()
+        raise ModelLoadError(
+            f"cannot convert the model to CTranslate2 ({type(error).__name__}: {error}); "
+            "use --backend torch",
+            Location(folder),
+        ) from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def _conversion_metadata(
+    folder: Path, model_id: str, revision: str | None, quantization: str
+) -> dict[str, Any]:
+    """What the runtime needs from config.json and generation_config.json, read without torch."""
+    config = _read_json(folder / "config.json")
+    generation = (
+        _read_json(folder / "generation_config.json")
+        if (folder / "generation_config.json").is_file()
+        else {}
+    )
+    positions = int(config.get("max_position_embeddings", 512))
+    return {
+        "model_id": model_id,
+        "revision": revision,
+        "quantization": quantization,
+        "max_positions": positions,
+        "max_length": int(generation.get("max_length") or config.get("max_length") or positions),
+        "num_beams": int(generation.get("num_beams") or config.get("num_beams") or 1),
+        "forced_eos": generation.get("forced_eos_token_id", config.get("forced_eos_token_id"))
+        is not None,
+    }
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelLoadError(f"cannot read {path.name}: {error}", Location(path)) from None
+
+
+# --- tokenising without transformers --------------------------------------------------------------
+
+
+class MarianPieces:
+    """``MarianTokenizer``'s encoding and decoding, on sentencepiece and ``vocab.json`` alone.
+
+    Pieces missing from the vocabulary become ``<unk>`` (as Marian's vocabulary is not aligned with
+    the SentencePiece ids); decoding drops ``</s>``, ``<unk>`` and ``<pad>`` like
+    ``decode(skip_special_tokens=True)``, and uses the *source* model for a shared vocabulary,
+    because that is what ``MarianTokenizer`` does.
+    """
+
+    eos = "</s>"
+    unk = "<unk>"
+    pad = "<pad>"
+
+    def __init__(self, folder: Path) -> None:
+        import sentencepiece
+
+        self.vocab: dict[str, int] = _read_json(folder / "vocab.json")
+        settings = (
+            _read_json(folder / "tokenizer_config.json")
+            if (folder / "tokenizer_config.json").is_file()
+            else {}
+        )
+        if settings.get("separate_vocabs"):
+            raise ModelLoadError(
+                "models with separate source and target vocabularies are not supported by the "
+                "CTranslate2 backend; use --backend torch",
+                Location(folder),
+            )
+        self.source = sentencepiece.SentencePieceProcessor(model_file=str(folder / "source.spm"))
+        self.target = sentencepiece.SentencePieceProcessor(model_file=str(folder / "target.spm"))
+        self.supported_language_codes = [
+            token for token in self.vocab if token.startswith(">>") and token.endswith("<<")
+        ]
+        self._skipped = {self.eos, self.unk, self.pad}
+
+    def get_vocab(self) -> dict[str, int]:
+        """The vocabulary (named as the transformers tokenizer's, for ``choose_target_token``)."""
+        return self.vocab
+
+    def encode(self, text: str) -> list[str]:
+        """The source tokens the model reads, ``</s>`` included."""
+        code: list[str] = []
+        if text.startswith(">>") and (end := text.find("<<")) != -1:
+            code, text = [text[: end + 2]], text[end + 2 :]
+        pieces = code + self.source.encode(text, out_type=str)
+        return [piece if piece in self.vocab else self.unk for piece in pieces] + [self.eos]
+
+    def encode_target(self, text: str) -> list[str] | None:
+        """``text`` as target pieces, or None when a piece is not in the vocabulary."""
+        pieces = self.target.encode(text, out_type=str)
+        return pieces if pieces and all(piece in self.vocab for piece in pieces) else None
+
+    def decode(self, tokens: Iterable[str]) -> str:
+        pieces = [token for token in tokens if token not in self._skipped]
+        return self.source.decode_pieces(pieces).replace(_SPIECE_UNDERLINE, " ").strip()
+
+
+# --- the backend ----------------------------------------------------------------------------------
+
+
+class CTranslate2Backend:
+    """Translates with a converted model; implements :class:`mt.engines.backends.Backend`.
+
+    Build one with :meth:`from_spec` (never loads torch) or :meth:`from_loaded`.
+    """
+
+    name = NAME
+
+    def __init__(
+        self,
+        converted: Path,
+        *,
+        target_token: str | None = None,
+        device: str = "cpu",
+        compute_type: str | None = None,
+        threads: int | None = None,
+    ) -> None:
+        ctranslate2 = _require_ctranslate2()
+        self.folder = Path(converted)
+        self.metadata = _read_json(self.folder / METADATA_FILE)
+        self.device = device
+        self.compute_type = compute_type or self.metadata["quantization"]
+        self.target_token = target_token
+        # The engine and its weights' precision are part of the id: int8 output differs slightly
+        # from torch's, so the translation cache must not serve one for the other.
+        self.model_id = (
+            f"{self.metadata['model_id']}{target_token or ''}@{self.metadata['revision']}"
+            f"+ct2-{self.compute_type}"
+        )
+        self.pieces = MarianPieces(self.folder)
+        threads = threads or cpu_threads()
+        try:
+            self.translator = ctranslate2.Translator(
+                str(self.folder),
+                device=device,
+                compute_type=self.compute_type,
+                intra_threads=threads if device == "cpu" else 0,
+            )
+        except (RuntimeError, ValueError) as error:
+            raise ModelLoadError(
+                f"CTranslate2 cannot load the converted model: {error}", Location(self.folder)
+            ) from None
+
+    @classmethod
+    def from_spec(
+        cls,
+        spec: ModelSpec,
+        *,
+        device: str = "auto",
+        compute_type: str | None = None,
+        threads: int | None = None,
+        cache_dir: Path | None = None,
+    ) -> CTranslate2Backend:
+        """Find (or fetch) ``spec``'s model, convert it once, and load it, without torch."""
+        from mt.engines.models import (
+            check_model_folder,
+            choose_target_token,
+            fetch_model,
+            folder_revision,
+        )
+
+        device = resolve_ct2_device(device)
+        location = fetch_model(spec)
+        check_model_folder(location.path)
+        revision = location.revision or folder_revision(location.path)
+        token = choose_target_token(spec, MarianPieces(location.path), location.path)
+        return cls.from_folder(
+            location.path,
+            model_id=spec.model,
+            revision=revision,
+            target_token=token,
+            device=device,
+            compute_type=compute_type,
+            threads=threads,
+            cache_dir=cache_dir,
+        )
+
+    @classmethod
+    def from_loaded(
+        cls,
+        loaded: LoadedModel,
+        *,
+        device: str | None = None,
+        compute_type: str | None = None,
+        threads: int | None = None,
+    ) -> CTranslate2Backend:
+        """The CTranslate2 twin of an already loaded torch model (same folder, token, revision)."""
+        return cls.from_folder(
+            loaded.folder,
+            model_id=loaded.spec.model,
+            revision=loaded.revision,
+            target_token=loaded.target_token,
+            device=device or loaded.device,
+            compute_type=compute_type,
+            threads=threads,
+        )
+
+    @classmethod
+    def from_folder(
+        cls,
+        folder: Path,
+        *,
+        model_id: str | None = None,
+        revision: str | None = None,
+        target_token: str | None = None,
+        device: str = "cpu",
+        compute_type: str | None = None,
+        threads: int | None = None,
+        cache_dir: Path | None = None,
+    ) -> CTranslate2Backend:
+        """Convert the Marian ``folder`` (cached) and load it; ``compute_type`` None: int8 on CPU"""
+        device = resolve_ct2_device(device)
+        compute_type = compute_type or _DEFAULT_COMPUTE[device]
+        converted = convert_model(
+            Path(folder),
+            model_id=model_id or str(Path(folder).resolve()),
+            revision=revision,
+            quantization=compute_type,
+            cache_dir=cache_dir,
+        )
+        return cls(
+            converted,
+            target_token=target_token,
+            device=device,
+            compute_type=compute_type,
+            threads=threads,
+        )
+
+    # The Backend protocol ---------------------------------------------------------------------
+
+    def prepare(self, source: str) -> str:
+        return f"{self.target_token} {source}" if self.target_token else source
+
+    def count_tokens(self, source: str) -> int:
+        """Input tokens of ``source`` (target token and ``</s>`` included), to split long text."""
+        return len(self.pieces.encode(self.prepare(source)))
+
+    def translate(
+        self, sources: Sequence[str], terms: Sequence[SegmentTerms], settings: DecodeSettings
+    ) -> list[DecodeResult]:
+        """One :class:`~mt.engines.decoding.DecodeResult` per source, in order.
+
+        Batches are planned as the torch backend plans them (so the default output cap, which
+        depends on the longest source of a batch, is the same); segments with forbidden terms
+        are batched apart, as CTranslate2 suppresses sequences for a whole batch. Required terms
+        are *not* guaranteed here: that is :mod:`mt.engines.backends.fastpath`'s job.
+        """
+        from mt.engines.backends.base import check_terms
+        from mt.engines.backends.torch_backend import plan_batches  # pure Python: no torch import
+
+        terms = check_terms(sources, terms)
+        tokens = [self.pieces.encode(self.prepare(source)) for source in sources]
+        limit = int(self.metadata["max_positions"])
+        for index, pieces in enumerate(tokens):
+            if len(pieces) > limit:
+                raise InputError(
+                    f"segment {index + 1} has {len(pieces)} tokens but {self.metadata['model_id']} "
+                    f"reads at most {limit}: split it first (mt.documents.segmentation.split_long)"
+                )
+        groups: dict[tuple[tuple[str, ...], ...], list[int]] = {}
+        for index, segment in enumerate(terms):
+            groups.setdefault(self._suppressed(segment), []).append(index)
+        results: list[Any] = [None] * len(sources)
+        for suppress, group in groups.items():
+            lengths = [len(tokens[i]) for i in group]
+            for batch in plan_batches(lengths, settings.batch_tokens, settings.batch_size):
+                indices = [group[i] for i in batch]
+                outputs = self.translator.translate_batch(
+                    [tokens[i] for i in indices],
+                    suppress_sequences=[list(sequence) for sequence in suppress] or None,
+                    **self._options(settings, max(len(tokens[i]) for i in indices)),
+                )
+                for index, output in zip(indices, outputs, strict=True):
+                    results[index] = self._result(output.hypotheses[0])
+        return results
+
+    def _result(self, hypothesis: list[str]) -> DecodeResult:
+        from mt.engines.decoding import DecodeResult
+
+        # Counted as generate() counts: the end token too, also when it is forced at the limit.
+        ended = bool(hypothesis) and hypothesis[-1] == MarianPieces.eos
+        count = len(hypothesis) + (0 if ended or not self.metadata["forced_eos"] else 1)
+        return DecodeResult(self.pieces.decode(hypothesis), (), (), count)
+
+    def _options(self, settings: DecodeSettings, longest: int) -> dict[str, Any]:
+        """translate_batch's options, doing what the torch backend's generate() does."""
+        positions = int(self.metadata["max_positions"])
+        max_new = settings.max_new_tokens or min(positions, 2 * longest + 16)
+        # With forced_eos generate() spends the last new token on </s>; CTranslate2 stops short.
+        length = min(max_new, positions - 1) - (1 if self.metadata["forced_eos"] else 0)
+        return {
+            # CTranslate2's own default is 2 beams; generate()'s is the model's generation config.
+            "beam_size": settings.num_beams or int(self.metadata["num_beams"]),
+            "max_input_length": positions,
+            "max_decoding_length": max(1, length),
+            "return_end_token": True,
+        }
+
+    def _suppressed(self, segment: SegmentTerms) -> tuple[tuple[str, ...], ...]:
+        """Token sequences of the segment's forbidden terms, as written, lower-case and capitalised
+        (the verifier finds forbidden terms in any case).
+
+        A forbidden string inside a required alternative is left alone: banning it would ban the
+        approved term too.
+        """
+        if not segment.forbidden:
+            return ()
+        allowed = [alt for term in segment.required for alt in term.alternatives]
+        sequences: set[tuple[str, ...]] = set()
+        for forbidden in segment.forbidden:
+            if not forbidden.strip() or any(forbidden.casefold() in a.casefold() for a in allowed):
+                continue
+            for form in {forbidden, forbidden.lower(), forbidden[:1].upper() + forbidden[1:]}:
+                pieces = self.pieces.encode_target(form)
+                if pieces:
+                    sequences.add(tuple(pieces))
+        return tuple(sorted(sequences))
+
+
+def create_backend(loaded: LoadedModel, device: str | None = None) -> CTranslate2Backend:
+    """Plain CTranslate2 for ``loaded``: no glossary guarantee of its own.
+
+    :func:`mt.engines.backends.make_backend` wraps it in the fast path (verification, with the
+    torch backend of ``loaded`` re-decoding the misses), so this module never imports the fast path.
+    """
+    return CTranslate2Backend.from_loaded(loaded, device=device)
+
+
+def open_backend(
+    spec: ModelSpec, device: str = "auto", *, compute_type: str | None = None
+) -> CTranslate2Backend:
+    """``spec``'s plain CTranslate2 backend, without loading the torch model (hundreds of MB less).
+
+    It does not guarantee glossary terms: :func:`mt.engines.backends.open_fast_path` does, loading
+    torch only when a segment needs it.
+    """
+    return CTranslate2Backend.from_spec(spec, device=device, compute_type=compute_type)
+
+
+def open_route(spec: ModelSpec, device: str = "auto") -> Backend:
+    """Plain CTranslate2 for ``spec``, through its pivot language when it has one (``via``)."""
+    from dataclasses import replace
+
+    from mt.engines.backends.base import PivotBackend
+
+    last = open_backend(replace(spec, via=None), device)
+    return last if spec.via is None else PivotBackend(open_route(spec.via, device), last)

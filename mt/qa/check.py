@@ -1,0 +1,529 @@
+"""Quality checks of translations against their Dutch source, without a model: ``mt check``.
+
+A source and its translation are read as documents, their units (title, paragraphs, list items, ...)
+aligned by structure, and each aligned pair of segments run through four checks:
+
+- ``terminology``: the glossary's approved term (or an allowed variant, inflected) is present where
+  the source holds an entry; forbidden terms are absent; do-not-translate terms are copied.
+- ``numbers``: every figure of the source is in the translation, read the way each language writes
+  figures (:mod:`mt.qa.numbers`).
+- ``untranslated``: the translation is empty, equals the source, is still Dutch, or is missing.
+- ``structure``: unit counts, unit kinds (heading, list item, ...), inline markup and URLs kept,
+  length-ratio outliers.
+
+Every :class:`~mt.qa.findings.Finding` names its check and code, a severity, the file and line on
+both sides, the offending text and a message. :class:`~mt.qa.findings.CheckConfig` switches checks
+off or changes their severity; :mod:`mt.qa.findings` holds both, and this module re-exports them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import ahocorasick_rs
+
+from mt.core.errors import InputError, Location
+from mt.documents.alignment import SOURCE_LANG, align_units
+from mt.qa.findings import (
+    CHECKS,
+    CODES,
+    FAIL_ON,
+    CheckConfig,
+    Finding,
+    Severity,
+    config_from_table,
+)
+from mt.qa.numbers import NumberIssue, compare_numbers
+from mt.terminology.terms import SegmentTerms
+from mt.terminology.verification import verify
+
+if TYPE_CHECKING:
+    from mt.documents import Document
+    from mt.terminology.glossary import Glossary
+
+
+# --- segments ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SegmentPair:
+    """One source unit and its aligned translation (either side may be missing)."""
+
+    source: str | None
+    target: str | None
+    source_location: Location | None = None
+    target_location: Location | None = None
+    source_kind: str = "paragraph"
+    target_kind: str = "paragraph"
+    protected: tuple[str, ...] = ()  # substrings of the source to be copied verbatim
+
+
+# Dutch function words, and those of each target language, for a cheap "is this still Dutch?" sniff.
+_STOPWORDS = {
+    "nl": "de het een en van in op te dat die is voor met zijn niet aan er ook als bij door om tot "
+    "uit over naar maar wordt worden werd heeft hebben dit deze wat zal kan nog wel geen of onze "
+    "hun zij wij ze hij haar was waren meer dan tegen sinds tussen zich",
+    "fr": "le la les de des du un une et est en dans que qui pour sur par au aux avec ce cette il "
+    "elle ils ne pas plus son sa ses leur été sont ont nous vous d l qu s entre contre depuis",
+    "de": "der die das den dem des ein eine einen und ist in im zu von mit für auf nicht sich dass "
+    "es auch als an bei nach aus wird werden wurde hat haben sind war noch über um oder gegen seit",
+    "en": "the of and to in a is that for on with as by at from it this be are was were has have "
+    "not an which its their will been more than against since between",
+}
+_DUTCH_ONLY = {
+    lang: frozenset(_STOPWORDS["nl"].split()) - frozenset(words.split())
+    for lang, words in _STOPWORDS.items()
+}
+_TARGET_ONLY = {
+    lang: frozenset(words.split()) - frozenset(_STOPWORDS["nl"].split())
+    for lang, words in _STOPWORDS.items()
+}
+_WORD = re.compile(r"[^\W\d_]+")
+assert all(word.isalpha() for words in _STOPWORDS.values() for word in words.split())
+
+
+@lru_cache(maxsize=32)
+def _dutch_finder(lang: str) -> ahocorasick_rs.AhoCorasick:
+    """An automaton of the function words that are Dutch and not ``lang``'s."""
+    words = sorted(_DUTCH_ONLY.get(lang, _DUTCH_ONLY["en"]))
+    return ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+
+
+def looks_dutch(text: str, lang: str) -> bool:
+    """Whether ``text``, meant to be in ``lang``, reads as Dutch: its function words are Dutch ones.
+
+    Only words that are Dutch and not ``lang``'s count ("de" is French too; "in" is everyone's), and
+    only in lower case, but for a text's first word: a Dutch function word with a capital inside a
+    sentence starts a name ("Alexander De Croo", "Het Laatste Nieuws"), which a translation keeps.
+    """
+    lowered = text.lower()
+    return _holds_dutch_word(lowered, lang) and _reads_dutch(text, lowered, lang)
+
+
+def dutch_part(text: str, lang: str) -> str | None:
+    """What of ``text``, meant to be in ``lang``, reads as Dutch (see :func:`looks_dutch`): all of
+    it (``text`` itself), or the first of its sentences that does (a sentence left untranslated);
+    None when nothing does."""
+    lowered = text.lower()
+    if not _holds_dutch_word(lowered, lang):
+        return None
+    if _reads_dutch(text, lowered, lang):
+        return text
+    sentences = _SENTENCES.split(text)
+    if len(sentences) > 1:
+        for sentence in sentences:
+            if _reads_dutch(sentence, sentence.lower(), lang):
+                return sentence
+    return None
+
+
+# Where a sentence ends: its mark (and a closing quote or bracket), then space.
+_SENTENCES = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+")
+
+
+def _holds_dutch_word(lowered: str, lang: str) -> bool:
+    """Whether a word that is Dutch and not ``lang``'s stands in ``lowered`` as a whole word.
+
+    One pass of an automaton (Rust code) finds where such words stand as substrings; a text where
+    none stands as a whole word (no letter on either side) is answered without cutting it into
+    words, the common case. A word's letters are all it matches, so a match inside a longer word
+    never hides one that is a whole word: the longest match at the first letter of a word is that
+    word when it is a function word.
+    """
+    size = len(lowered)
+    # (an edge that is no letter to isalpha may still be a word character to _WORD, "²": then the
+    # text goes on to the count, which costs time, never a different verdict)
+    for _, start, end in _dutch_finder(lang).find_matches_as_indexes(lowered):
+        if (not start or not lowered[start - 1].isalpha()) and (
+            end == size or not lowered[end].isalpha()
+        ):
+            return True
+    return False
+
+
+def _reads_dutch(text: str, lowered: str, lang: str) -> bool:
+    """Whether the words of ``text`` (``lowered``: the same, lower-cased) are Dutch function words
+    more than ``lang``'s: at least 2, twice ``lang``'s and an eighth of all; 5 words at least."""
+    words = _WORD.findall(lowered)  # "l'argent": "l" counts as French
+    if len(words) < 5:
+        return False
+    dutch_only = _DUTCH_ONLY.get(lang, _DUTCH_ONLY["en"])
+    target_only = _TARGET_ONLY.get(lang, _TARGET_ONLY["en"])
+    target = sum(map(target_only.__contains__, words))
+    if len(lowered) == len(text) and not text.isupper():  # (else: no case to go by)
+        cased = _WORD.findall(text)
+        # a Dutch function word counts in lower case, or as the first word
+        dutch = sum(
+            1
+            for index, (word, low) in enumerate(zip(cased, words, strict=True))
+            if low in dutch_only and (not index or not word[0].isupper())
+        )
+    else:
+        dutch = sum(map(dutch_only.__contains__, words))
+    return dutch >= 2 and dutch > 2 * target and dutch * 8 >= len(words)
+
+
+_Found = tuple[str, str, str]  # a finding's code, message and evidence, before it is a Finding
+
+
+def check_segment(
+    pair: SegmentPair,
+    lang: str,
+    terms: SegmentTerms | None,
+    config: CheckConfig,
+) -> list[Finding]:
+    """Every finding for one aligned pair; ``terms`` is what the glossary asks of this segment."""
+    found = _unpaired(pair.source, pair.target)
+    if found is None:
+        assert pair.source is not None and pair.target is not None  # (what _unpaired left)
+        found = _Inspector(lang, None, config).check(
+            pair.source,
+            pair.target,
+            pair.source_kind,
+            pair.target_kind,
+            pair.protected,
+            terms,
+        )
+    return _findings(pair, config, found) if found else []
+
+
+def _unpaired(source: str | None, target: str | None) -> list[_Found] | None:
+    """What is wrong with a pair that lacks a side, or whose translation is empty or blank; None
+    when both sides hold text and the checks have something to look at."""
+    if source is None:
+        message = "this unit of the translation has no counterpart in the source"
+        return [("segment-extra", message, target or "")]
+    if target is None:
+        return [("segment-missing", "this source unit has no translation", source)]
+    if not source or source.isspace():
+        return []  # nothing to translate, whatever the translation holds
+    if not target or target.isspace():
+        return [("empty", "the translation is empty", source)]
+    return None
+
+
+def _findings(pair: SegmentPair, config: CheckConfig, found: list[_Found]) -> list[Finding]:
+    """A :class:`Finding` for each (code, message, evidence) whose check is enabled."""
+    return [
+        Finding(
+            CODES[code][0],
+            code,
+            config.severity_of(code),
+            message,
+            pair.source_location,
+            pair.target_location,
+            evidence,
+            pair.source or "",
+            pair.target or "",
+        )
+        for code, message, evidence in found
+        if CODES[code][0] in config.enabled
+    ]
+
+
+def _without(text: str, protected: tuple[str, ...]) -> str:
+    """``text`` less its markup placeholders and URLs: their digits are no figures ("<1>")."""
+    for kept in protected:
+        text = text.replace(kept, " ")
+    return _PLACEHOLDER.sub(" ", text) if "<" in text else text
+
+
+_PLACEHOLDER = re.compile(r"</?\d+/?>")
+_LANG_NAMES = {"fr": "French", "de": "German", "en": "English", "nl": "Dutch"}
+
+
+def _check_terms(target: str, terms: SegmentTerms, lang: str, found: list[_Found]) -> None:
+    verification = verify(target, terms, lang, inflections=True)
+    for required in verification.missing:
+        if required.copy:
+            message = f'"{required.source_text}" must be copied as it is'
+            found.append(("dnt-changed", message, required.source_text))
+        else:
+            wanted = " or ".join(f'"{alternative}"' for alternative in required.alternatives)
+            message = (
+                f'"{required.source_text}" must be translated as {wanted} ({required.entry_id})'
+            )
+            found.append(("missing-term", message, required.source_text))
+    for forbidden in verification.forbidden_found:
+        found.append(("forbidden-term", f'"{forbidden}" is forbidden by the glossary', forbidden))
+
+
+def _describe_number(issue: NumberIssue, lang: str) -> _Found:
+    source, target = issue.source, issue.target
+    name = _LANG_NAMES.get(lang, lang)
+    if issue.kind == "missing":
+        assert source is not None
+        return "number-missing", f'"{source.text}" is missing from the translation', source.text
+    if issue.kind == "added":
+        assert target is not None
+        return "number-added", f'"{target.text}" is not in the source', target.text
+    assert source is not None and target is not None
+    if issue.kind == "changed":
+        return "number-changed", f'"{source.text}" became "{target.text}"', target.text
+    if issue.kind == "reformatted":
+        return (
+            "number-reformatted",
+            f'"{target.text}" keeps the Dutch separators of "{source.text}": in {name} it reads '
+            f"as {target.value.normalize():f}",
+            target.text,
+        )
+    return (
+        "number-format",
+        f'"{target.text}" is not how {name} writes "{source.text}" (separators)',
+        target.text,
+    )
+
+
+def check_segments(
+    pairs: Iterable[SegmentPair],
+    lang: str,
+    glossary: Glossary | None = None,
+    config: CheckConfig | None = None,
+) -> list[Finding]:
+    """Every finding for ``pairs``; the glossary is asked only about segments with a translation."""
+    config = config or CheckConfig()
+    inspect = _Inspector(lang, glossary, config).inspect
+    findings: list[Finding] = []
+    for pair in pairs:
+        found = inspect(
+            pair.source, pair.target, pair.source_kind, pair.target_kind, pair.protected
+        )
+        if found:
+            findings.extend(_findings(pair, config, found))
+    return findings
+
+
+class _Inspector:
+    """The checks of one translation's pairs, with what the glossary asks of each; ``remember``:
+    another translation of the same source follows, which the glossary's matches of the source
+    serve too."""
+
+    def __init__(
+        self, lang: str, glossary: Glossary | None, config: CheckConfig, remember: bool = False
+    ) -> None:
+        self.lang, self.config, self.remember = lang, config, remember
+        self.glossary = glossary if "terminology" in config.enabled else None
+
+    def inspect(
+        self,
+        source: str | None,
+        target: str | None,
+        source_kind: str,
+        target_kind: str,
+        protected: tuple[str, ...],
+    ) -> list[_Found]:
+        """What is wrong with one aligned pair, before the findings are located: most pairs have
+        nothing wrong, and then no :class:`SegmentPair` or :class:`Location` need be made."""
+        unpaired = _unpaired(source, target)
+        if unpaired is not None:
+            return unpaired
+        assert source is not None and target is not None  # (what _unpaired left)
+        terms = None
+        if self.glossary is not None:
+            terms = self.glossary.requirements(source, self.lang, remember=self.remember)
+        return self.check(source, target, source_kind, target_kind, protected, terms)
+
+    def check(
+        self,
+        source: str,
+        target: str,
+        source_kind: str,
+        target_kind: str,
+        protected: tuple[str, ...],
+        terms: SegmentTerms | None,
+    ) -> list[_Found]:
+        """The four checks of a pair whose sides both hold text."""
+        lang, config = self.lang, self.config
+        enabled = config.enabled
+        found: list[_Found] = []  # most pairs have none
+        # equal but for whitespace (the first characters tell most pairs apart)
+        if target.lstrip()[:1] == source.lstrip()[:1] and target.split() == source.split():
+            if len(_WORD.findall(source)) >= 3 or looks_dutch(source, lang):
+                found.append(
+                    ("untranslated", "the translation is the Dutch source, unchanged", target)
+                )
+                return found  # every other check would only repeat this one
+        elif "untranslated" in enabled and (dutch := dutch_part(target, lang)) is not None:
+            name = _LANG_NAMES.get(lang, lang)
+            what = "the translation" if dutch is target else "a sentence of the translation"
+            found.append(("still-dutch", f"{what} reads as Dutch, not {name}", dutch))
+
+        if terms and "terminology" in enabled:
+            _check_terms(target, terms, lang, found)
+        if "numbers" in enabled:
+            issues = compare_numbers(
+                _without(source, protected), _without(target, protected), lang, SOURCE_LANG
+            )
+            if issues:
+                found.extend(_describe_number(issue, lang) for issue in issues)
+        if "structure" in enabled:
+            if source_kind != target_kind:
+                message = f"a {source_kind} in the source is a {target_kind} here"
+                found.append(("kind-mismatch", message, ""))
+            for kept in protected:
+                if kept not in target:
+                    message = f"{kept!r} must be copied into the translation as it is"
+                    found.append(("markup-missing", message, kept))
+            if len(source) >= config.min_length:
+                ratio = len(target) / len(source)
+                low, high = config.length_ratio
+                if not low <= ratio <= high:
+                    message = (
+                        f"the translation is {ratio:.2f} times as long as the source "
+                        f"(expected {low:g} to {high:g})"
+                    )
+                    found.append(("length-ratio", message, ""))
+        return found
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairReport:
+    """The findings for one source file and one translation of it."""
+
+    source: str
+    target: str
+    lang: str
+    segments: int  # aligned pairs checked
+    findings: tuple[Finding, ...]
+
+
+def check_documents(
+    source: Document,
+    target: Document,
+    lang: str,
+    glossary: Glossary | None = None,
+    config: CheckConfig | None = None,
+) -> PairReport:
+    """Align two documents by structure and check every pair."""
+    return _check_documents(source, target, lang, glossary, config or CheckConfig())
+
+
+def _check_documents(
+    source: Document,
+    target: Document,
+    lang: str,
+    glossary: Glossary | None,
+    config: CheckConfig,
+    remember: bool = False,
+) -> PairReport:
+    """:func:`check_documents`; ``remember``: another translation of ``source`` follows."""
+    findings: list[Finding] = []
+    if len(source.units) != len(target.units) and "structure" in config.enabled:
+        findings.append(
+            Finding(
+                "structure",
+                "unit-count",
+                config.severity_of("unit-count"),
+                f"the source has {len(source.units)} units (paragraphs, headings, items), the "
+                f"translation {len(target.units)}",
+                Location(source.source),
+                Location(target.source),
+            )
+        )
+    inspect = _Inspector(lang, glossary, config, remember).inspect
+    segments = 0
+    last_target_line: int | None = None
+    for s, t in align_units(source.units, target.units):
+        s_unit = source.units[s] if s is not None else None
+        t_unit = target.units[t] if t is not None else None
+        if t_unit is not None:
+            last_target_line = t_unit.line
+        segments += 1
+        source_text = s_unit.text if s_unit else None
+        target_text = t_unit.text if t_unit else None
+        source_kind = s_unit.kind if s_unit else ""
+        target_kind = t_unit.kind if t_unit else ""
+        protected = s_unit.protected if s_unit else ()
+        found = inspect(source_text, target_text, source_kind, target_kind, protected)
+        if found:  # located only now: most pairs have no finding
+            pair = SegmentPair(
+                source_text,
+                target_text,
+                Location(source.source, s_unit.line) if s_unit else None,
+                # a missing translation is located after the last unit that has one
+                Location(target.source, last_target_line),
+                source_kind,
+                target_kind,
+                protected,
+            )
+            findings.extend(_findings(pair, config, found))
+    return PairReport(
+        source=source.source,
+        target=target.source,
+        lang=lang,
+        segments=segments,
+        findings=tuple(findings),
+    )
+
+
+def check_files(
+    source: Path,
+    target: Path,
+    lang: str,
+    glossary: Glossary | None = None,
+    config: CheckConfig | None = None,
+) -> PairReport:
+    """Read a source and its translation (same format) and check them."""
+    (report,) = check_pairs([(source, target, lang)], glossary, config)
+    return report
+
+
+def check_pairs(
+    pairs: Iterable[tuple[Path, Path, str]],
+    glossary: Glossary | None = None,
+    config: CheckConfig | None = None,
+    *,
+    encoding: str = "utf-8",
+) -> Iterator[PairReport]:
+    """:func:`check_files` for each (source, translation, language), in order; a source that
+    consecutive pairs share (``release.nl.md`` and its French, German and English) is read, and
+    matched against the glossary, once. ``encoding``: that of every file."""
+    from mt.documents import detect_format, read_document
+
+    config = config or CheckConfig()
+    pairs = list(pairs)
+    last: tuple[Path, Document] | None = None
+    for index, (source, target, lang) in enumerate(pairs):
+        for path in (source, target):
+            if not path.is_file():
+                raise InputError("no such file", Location(path))
+        source_format, target_format = detect_format(source), detect_format(target)
+        if source_format != target_format:
+            raise InputError(
+                f"mismatched pair: the source is {source_format} but {target} is "
+                f"{target_format}; a translation keeps the format of its source",
+                Location(target),
+            )
+        if last is None or last[0] != source:
+            last = source, read_document(source, encoding=encoding, template=False)
+        target_document = read_document(target, encoding=encoding, template=False)
+        more = index + 1 < len(pairs) and pairs[index + 1][0] == source  # the same source next
+        yield _check_documents(last[1], target_document, lang, glossary, config, remember=more)
+
+
+__all__ = [
+    "CHECKS",
+    "CODES",
+    "FAIL_ON",
+    "CheckConfig",
+    "Finding",
+    "PairReport",
+    "SegmentPair",
+    "Severity",
+    "check_documents",
+    "check_files",
+    "check_pairs",
+    "check_segment",
+    "check_segments",
+    "config_from_table",
+    "dutch_part",
+    "looks_dutch",
+]

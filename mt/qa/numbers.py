@@ -1,0 +1,480 @@
+"""Figures in running text, read the way each language writes them, so a check can compare values.
+
+"670 miljoen USD" (nl), "670 millions USD" (fr), "670 Millionen USD" (de) and "USD 670 million" (en)
+all hold the value 670,000,000; "1.000,5" (nl, de, fr), "1 000,5" (fr, also with a no-break or
+narrow no-break space) and "1,000.5" (en) all hold 1000.5; "12,5%", "12.5%" and "12,5 %" hold 12.5;
+"21ste", "21e", "21." and "21st" hold 21; "14.30 uur", "14h30" and "2.30 pm" are the time 14:30::
+
+    >>> [str(n.value) for n in extract_numbers("670 miljoen USD en 12,5%", "nl")]
+    ['670000000', '12.5']
+    >>> [str(n.value) for n in extract_numbers("USD 670 million and 12.5%", "en")]
+    ['670000000', '12.5']
+
+Each figure is parsed with the separators of its language; :func:`parse_figure` also tells whether a
+figure reads the same under another language's convention, which is how a check recognises a figure
+that was copied with the wrong separators ("1.600" left as is in English means 1.6, not 1600).
+
+A source figure that finds no equal in the translation is looked for written another way before
+:func:`compare_numbers` reports it: in words ("vijftien", "eerste", "vier miljoen", "dreißiger",
+"achtmal"), in French Roman numerals ("XVIIIe siècle" for "18e eeuw"), stuck to a word ("Formel-1"),
+as a time ("om 11.00" without "uur" is "um 11:00 Uhr"; "10.00 uur" is "10 Uhr"), as a decade ("de
+jaren 60" is "the 1960s"), or as one end of a range that takes part of its value from the other
+("1995-96" for "1995-1996", "340 bis 500 Millionen" for "340 miljoen tot 500 miljoen"); the words
+and signs are :mod:`mt.qa.numerals`'. Professional translators write all of these: what is left on
+FLORES-200's translations is counted by ``benchmarks/check_flores.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from itertools import pairwise
+from operator import itemgetter
+
+from mt.qa.numerals import SCALES, written_values
+
+# Spaces that group thousands: plain, no-break (U+00A0), narrow no-break (U+202F), thin (U+2009).
+_GROUP_SPACES = " \u00a0\u202f\u2009"
+
+# The decimal mark and the thousands marks per language; a language not listed reads as Dutch.
+_SEPARATORS: dict[str, tuple[str, str]] = {
+    "nl": (",", "." + _GROUP_SPACES),
+    "de": (",", "." + _GROUP_SPACES + "'"),
+    "fr": (",", "." + _GROUP_SPACES),
+    "en": (".", "," + _GROUP_SPACES),
+}
+
+_ORDINAL_SUFFIXES = frozenset(
+    ("ste", "de", "e", "er", "re", "ère", "ème", "eme", "nd", "st", "rd", "th")
+)
+_PERCENT_WORDS = frozenset(("procent", "percent", "pourcent", "prozent"))
+
+# One pass over the text finds times, and figures (digit runs joined by separators) with what may
+# follow them: letters stuck to the figure (an ordinal suffix, "21ste"), a percent sign, and the
+# next word when it may change the figure's meaning (a scale word, "670 miljoen", a percent word,
+# "per cent"), which the code then looks up. Any other word is left out of the match, so that the
+# text of a match says all there is to know of a figure: readings are memoised by it. A figure
+# may not follow a letter (or a letter and a hyphen): identifiers such as "F-16", "A400M" and "G7"
+# are names, not figures; nor a digit and an apostrophe, a no-break or a thin space, inside a
+# grouped figure that did not read as one ("12\u00a03456"). After a word and such a space it may
+# (French typography puts one in "24\u00a0septembre\u00a01759"), and after a quote ("'18'",
+# "de jaren '70"). Figures are written with the digits 0-9.
+#
+# The pattern opens with the figure's first digit (group "lead"), so that the regex engine skips
+# from digit to digit on its own; what may not stand before a figure is then asserted behind it.
+_FIGURE_PATTERN = r"""
+    (?P<lead>[0-9])(?<![\w.,][0-9])(?<![0-9]['\u00a0\u202f\u2009][0-9])(?<![^\W\d_]-[0-9])
+    (?:
+        (?=[0-9]?(?:\s?[:h]|u|\.[0-5]))  # (what a time has after its first digit)
+        (?:
+            (?P<hour>(?<=[01])[0-9]|(?<=2)[0-3])?  # the hour's second digit, if any
+            (?P<sep>\s?[:h]\s?|u)(?P<minute>[0-5][0-9])(?![0-9])
+            (?P<tword>\s?(?:uur|uhr|hrs?|[ap]\.?m\.?)(?!\w))?
+          |
+            (?P<dhour>(?<=[01])[0-9]|(?<=2)[0-3])?\.(?P<dminute>[0-5][0-9])(?![0-9])
+            (?P<dword>\s?(?:uur|u|h|uhr|hrs?|[ap]\.?m\.?)(?!\w))
+        )
+      |
+        (?P<figure>  # what follows the first digit
+            (?=[0-9]{0,2}[\u00a0\u202f\u2009\ ][0-9]{3}(?![0-9]))  # "1 000 000,5"
+            [0-9]{0,2}(?:[\u00a0\u202f\u2009\ ][0-9]{3}(?![0-9]))+(?:[.,][0-9]+)?
+          | [0-9]*+(?:[.,'][0-9]+)*+  # "1.000,5", "1,000.5"
+        )
+        (?P<suffix>[^\W\d_]{1,3}(?!\w))?
+        (?P<percent>\s?%)?
+        (?:
+            \s(?=[bdmpt])(?P<word>{words})(?![^\W\d_])  # (the words' first letters)
+            (?:(?P<cent>(?:(?<=per)|(?<=pour))\ cent)|(?P<dot>\.))?
+        )?
+    )
+"""
+_FOLLOWING = (
+    {word for scales in SCALES.values() for word in scales} | _PERCENT_WORDS | {"per", "pour"}
+)
+assert {word[0] for word in _FOLLOWING} <= set("bdmpt"), "the pattern's guard lists first letters"
+_FIGURE_PATTERN = _FIGURE_PATTERN.replace("{words}", "|".join(sorted(_FOLLOWING)))
+# Written in lower case and matched against the lower-cased text, which is much faster than
+# IGNORECASE; a text whose length lower-casing changes ("İ") takes the slow pattern, built on need.
+_FIGURE = re.compile(_FIGURE_PATTERN, re.VERBOSE)
+
+
+@lru_cache(maxsize=1)
+def _figure_any_case() -> re.Pattern[str]:
+    return re.compile(_FIGURE_PATTERN, re.VERBOSE | re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure found in a text: its value, what kind of figure it is, and where it stands."""
+
+    value: Decimal  # scaled ("670 miljoen": 670000000); a time is hours * 100 + minutes (1430)
+    kind: str  # "number", "percent", "ordinal" or "time"
+    text: str  # as written, with its scale word, percent sign or ordinal suffix
+    start: int
+    end: int
+    digits: str = ""  # the digits and separators alone ("1.000,5"); empty for a time
+    scale: int = 1  # what the scale word multiplies by ("miljoen": 10**6)
+    well_formed: bool = True  # False when the separators do not fit the language ("3.5" in Dutch)
+
+    def reread(self, lang: str) -> Decimal | None:
+        """This figure's value read as ``lang`` writes figures (None when malformed there)."""
+        if not self.digits:
+            return None
+        value = parse_figure(self.digits, lang)
+        return None if value is None else value * self.scale
+
+
+def separators(lang: str) -> tuple[str, str]:
+    """The decimal mark and the thousands marks of ``lang`` (Dutch for one not listed)."""
+    return _SEPARATORS.get(lang, _SEPARATORS["nl"])
+
+
+_MARK = re.compile(r"([^\d])")
+
+
+def parse_figure(digits: str, lang: str) -> Decimal | None:
+    """The value of ``digits`` ("1.000,5", "1 000,5", "1,000.5") written as ``lang`` writes figures.
+
+    Returns None when the figure is not well formed in that language: thousands groups hold three
+    digits ("3.5" is no Dutch figure; "1,000.5" is no French one); a decimal mark comes once, last.
+    """
+    if digits.isdigit():
+        return Decimal(digits)
+    decimal_mark, group_marks = separators(lang)
+    parts = _MARK.split(digits)
+    numbers, marks = parts[0::2], parts[1::2]
+    integer, fraction = [numbers[0]], ""
+    for index, mark in enumerate(marks):
+        following = numbers[index + 1]
+        if mark == decimal_mark:
+            if index != len(marks) - 1:
+                return None  # a decimal mark followed by more groups: "1,000,000" in Dutch
+            fraction = following
+        elif mark in group_marks:
+            if len(following) != 3 or len(numbers[0]) > 3:
+                return None
+            integer.append(following)
+        else:
+            return None
+    try:
+        return Decimal("".join(integer) + ("." + fraction if fraction else ""))
+    except InvalidOperation:  # pragma: no cover - the regex only lets digits through
+        return None
+
+
+def _lenient_value(digits: str) -> Decimal:
+    """A value for a figure that is malformed in ``lang``: its last mark read as a decimal mark."""
+    plain = re.sub(r"[^\d]", "", digits)
+    last_mark = re.search(r"[^\d](\d+)$", digits)
+    if last_mark and len(last_mark.group(1)) != 3:
+        head = len(plain) - len(last_mark.group(1))
+        return Decimal(plain[:head] + "." + plain[head:])
+    return Decimal(plain)
+
+
+def extract_numbers(text: str, lang: str) -> tuple[Figure, ...]:
+    """Every figure in ``text`` (written in ``lang``), in order."""
+    return tuple(Figure(*raw) for raw in _scan(text, lang))
+
+
+# value, kind, text, start, end, digits, scale, well_formed: a Figure's fields
+_Raw = tuple[Decimal, str, str, int, int, str, int, bool]
+# What a match means: value, kind, length as a figure (scale word, percent sign or suffix included),
+# digits as written, scale, and whether it is well formed in its language.
+_Reading = tuple[Decimal, str, int, str, int, bool]
+
+# The pattern without its groups: findall then gives the text of each match, which is all that
+# :func:`_read` needs (the pattern matches that text alone as it matched it in its context: what
+# it asserts around a figure lies inside the match, or is asserted before the figure's digits).
+_FIGURE_TEXT = re.compile(re.sub(r"\(\?P<\w+>", "(?:", _FIGURE_PATTERN), re.VERBOSE)
+
+
+class _Readings(dict[str, _Reading]):
+    """What each figure means in one language, by the text of its match (lower-cased), read when
+    first met: releases repeat their figures, and then a figure costs a dictionary lookup."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, found: str) -> _Reading:
+        if len(self) >= 65536:  # a bound for endless distinct figures
+            self.clear()
+        # A bare run of digits, what _read says of it; isdigit alone takes "1²" too (a figure with
+        # a superscript stuck to it), which is no number
+        if found.isascii() and found.isdigit():
+            reading = self[found] = (Decimal(found), "number", len(found), found, 1, True)
+            return reading
+        match = _FIGURE.fullmatch(found)
+        assert match is not None, found
+        reading = self[found] = _read(match.groups(""), self.lang)
+        return reading
+
+
+_READINGS: dict[str, _Readings] = {}
+
+
+def _known(lang: str) -> _Readings:
+    known = _READINGS.get(lang)
+    if known is None:
+        known = _READINGS[lang] = _Readings(lang)
+    return known
+
+
+def _readings(text: str, lang: str) -> list[_Reading]:
+    """What each figure of ``text`` means, in order, without where it stands: the fast path."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return [reading for _, reading in _read_any_case(text, lang)]
+    return list(map(_known(lang).__getitem__, _FIGURE_TEXT.findall(lowered)))
+
+
+def _read_any_case(text: str, lang: str) -> list[tuple[int, _Reading]]:
+    """Where each figure starts, and what it means, in a text that lower-casing lengthens ("İ"):
+    matched as it is, in any case, so that positions hold (rare: no memo)."""
+    return [
+        (match.start(), _read(match.groups(""), lang))
+        for match in _figure_any_case().finditer(text)
+    ]
+
+
+def _scan(text: str, lang: str) -> list[_Raw]:
+    """Every figure of ``text``, with where it stands."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        readings = _read_any_case(text, lang)
+    else:
+        known = _known(lang)
+        readings = [(match.start(), known[match[0]]) for match in _FIGURE.finditer(lowered)]
+    found: list[_Raw] = []
+    for start, (value, kind, length, digits, scale, well_formed) in readings:
+        end = start + length
+        found.append((value, kind, text[start:end], start, end, digits, scale, well_formed))
+    return found
+
+
+def _read(groups: tuple[str, ...], lang: str) -> _Reading:
+    """What a figure means, from the groups of its match ("" for a group that did not take part)."""
+    lead, hour, sep, minute, tword, dhour, dminute, dword, rest = groups[:9]
+    suffix, percent, word, cent, dot = groups[9:]
+    if minute:  # "14:30", "14h30", "14u30"
+        return _time(lead + hour, minute, tword, len(lead + hour + sep + minute + tword))
+    if dminute:  # "14.30 uur"
+        return _time(lead + dhour, dminute, dword, len(lead + dhour) + 1 + len(dminute + dword))
+    digits = lead + rest
+    length = len(digits)
+    matched = length + len(suffix) + len(percent)  # where the next word starts, less its space
+    scales = SCALES.get(lang, SCALES["nl"])
+    kind, scale = "number", 1
+    if suffix:
+        suffix = suffix.lower()  # (in case the text was matched in any case)
+        if suffix in _ORDINAL_SUFFIXES:
+            kind, length = "ordinal", length + len(suffix)
+        elif suffix in scales:  # "18mln"
+            scale, length = scales[suffix], length + len(suffix)
+        else:
+            word = ""  # "5km": the next word is not about this figure
+    if percent:
+        kind, length = "percent", matched
+    elif word:
+        word = word.lower()
+        if word in _PERCENT_WORDS:
+            kind, length = "percent", matched + 1 + len(word)
+        elif cent:  # "per cent", "pour cent"
+            kind, length = "percent", matched + 1 + len(word) + len(cent)
+        elif word in scales and scale == 1:
+            scale, length = scales[word], matched + 1 + len(word) + len(dot)
+    value = parse_figure(digits, lang)
+    well_formed = value is not None
+    if value is None:
+        value = _lenient_value(digits)
+    if scale != 1:
+        value *= scale
+    return value, kind, length, digits, scale, well_formed
+
+
+def _time(hour_text: str, minute_text: str, word: str, length: int) -> _Reading:
+    """A time of day: "14:30", "14h30", "14u30", or "14.30" followed by "uur", "Uhr" or "pm"."""
+    hour, minute = int(hour_text), int(minute_text)
+    word = word.strip().lower().replace(".", "")
+    if word == "pm" and hour < 12:
+        hour += 12
+    elif word == "am" and hour == 12:
+        hour = 0
+    return Decimal(hour * 100 + minute), "time", length, "", 1, True
+
+
+@dataclass(frozen=True)
+class NumberIssue:
+    """A figure that did not survive translation.
+
+    ``kind`` is "missing" (in the source, not in the target), "changed" (a different value stands in
+    its place), "reformatted" (the target wrote the source's figure with the source language's
+    separators, so it reads as another value: "1.600" in English is 1.6), "format" (the right
+    value, separators that do not fit the target language: "3,5%" in English) or "added" (only in
+    the target).
+    """
+
+    kind: str
+    source: Figure | None
+    target: Figure | None
+
+
+def compare_numbers(
+    source: str, target: str, target_lang: str, source_lang: str = "nl"
+) -> tuple[NumberIssue, ...]:
+    """The figures of ``source`` that went wrong in its translation ``target``."""
+    # The common case, answered from the readings alone: the same values, all well formed.
+    source_readings = _readings(source, source_lang)
+    target_readings = _readings(target, target_lang)
+    if len(source_readings) == len(target_readings) and (
+        not target_readings
+        or all(map(_WELL_FORMED, target_readings))
+        and sorted(map(_VALUE, source_readings)) == sorted(map(_VALUE, target_readings))
+    ):
+        return ()
+    # Else figure by figure, with positions; a Figure is made only for what an issue names.
+    source_figures, target_figures = _scan(source, source_lang), _scan(target, target_lang)
+    written_in_target = _WrittenOtherwise(target, target_lang)  # "15" as "vijftien", "XVe"
+    written_in_source = _WrittenOtherwise(source, source_lang)
+    issues: list[NumberIssue] = []
+    unmatched_target = list(target_figures)
+    unmatched_source: list[_Raw] = []
+    for raw in source_figures:
+        partner = _take(unmatched_target, lambda t, v=raw[0]: t[0] == v)
+        if partner is None:
+            unmatched_source.append(raw)
+        # (well_formed) the right value, the wrong separators; but a figure malformed in both
+        # languages and copied as written is a label ("figuur 1.1", "802.11n"), not a number
+        elif not partner[7] and (raw[7] or partner[5] != raw[5]):
+            issues.append(NumberIssue("format", Figure(*raw), Figure(*partner)))
+    still_unmatched: list[_Raw] = []
+    ranges: _Ranges | None = None  # made for the first figure that needs it
+    for raw in unmatched_source:
+        value = raw[0]
+        partner = _take(
+            unmatched_target, lambda t, v=value: t[0] != v and _reread(t, source_lang) == v
+        )
+        if partner is not None:
+            issues.append(NumberIssue("reformatted", Figure(*raw), Figure(*partner)))
+            continue
+        accept = _same_time_or_decade(raw, source, source_lang)
+        if accept is not None and _take(unmatched_target, accept):
+            continue  # written another way: "om 11.00" and "um 11:00 Uhr", "jaren 60" and "1960s"
+        if raw in written_in_target:
+            continue
+        if ranges is None:
+            ranges = _Ranges(source, source_figures, target, target_figures)
+        if not _take(unmatched_target, ranges.partner_of(raw)):
+            still_unmatched.append(raw)
+    # What is left pairs up in order: a figure whose place another took was changed, not lost.
+    leftover_target = [t for t in unmatched_target if t not in written_in_source]
+    for raw in still_unmatched:
+        if leftover_target:
+            issues.append(NumberIssue("changed", Figure(*raw), Figure(*leftover_target.pop(0))))
+        else:
+            issues.append(NumberIssue("missing", Figure(*raw), None))
+    issues.extend(NumberIssue("added", None, Figure(*raw)) for raw in leftover_target)
+    return tuple(issues)
+
+
+_VALUE, _WELL_FORMED = itemgetter(0), itemgetter(5)
+
+
+_CLOCK = re.compile(r"([01]?[0-9]|2[0-3])\.([0-5][0-9])")
+_DECADES = {Decimal(10 * tens) for tens in range(1, 10)}
+
+
+def _same_time_or_decade(raw: _Raw, text: str, lang: str) -> Callable[[_Raw], bool] | None:
+    """Which target figures say what the source figure ``raw`` (in ``text``, written in ``lang``)
+    says, written as another kind of figure; None when no other kind could:
+
+    - a whole hour ("10.00 uur") may be written as its hour: "10 Uhr", "10 heures", "10 a.m.";
+    - a Dutch "11.00" or "02.30" without "uur" reads as a number: a target time of that value;
+    - Dutch "de jaren 60" or "'60" (the 1960s) may be written "1960er Jahre", "the 1960s", "les
+      années 1960".
+    """
+    value, kind, digits, scale = raw[0], raw[1], raw[5], raw[6]
+    if kind == "time" and value % 100 == 0:
+        return lambda t: t[1] == "number" and t[0] * 100 == value
+    if lang != "nl" or kind != "number" or scale != 1:
+        return None
+    if (clock := _CLOCK.fullmatch(digits)) is not None:
+        time = Decimal(int(clock[1]) * 100 + int(clock[2]))
+        return lambda t: t[1] == "time" and t[0] == time
+    if value in _DECADES and text[: raw[3]].rstrip(" '’").lower().endswith("jaren"):
+        return lambda t: t[0] in (1900 + value, 2000 + value)
+    return None
+
+
+# What joins the two ends of a range: "1995-96", "340 tot 500 miljoen", "340 bis 500 Millionen".
+_RANGE_JOIN = re.compile(r"\s*(?:[-–/]|tot|en|of|à|et|ou|bis|und|oder|to|and|or)\s*", re.IGNORECASE)
+
+
+class _Ranges:
+    """Figures that take part of their value from the other end of a range, on either side: "96"
+    in "1995-96" is the year 1996, and "340" in "340 bis 500 Millionen" is 340 million, where the
+    other language may write "1995-1996" or "340 miljoen tot 500 miljoen"."""
+
+    def __init__(
+        self, source: str, source_figures: list[_Raw], target: str, target_figures: list[_Raw]
+    ) -> None:
+        self.source = _range_values(source, source_figures)
+        self.target = _range_values(target, target_figures)
+
+    def partner_of(self, raw: _Raw) -> Callable[[_Raw], bool]:
+        """Which target figures say what the source figure ``raw`` says, one end of a range read
+        with the other."""
+        source_value, value = self.source.get(raw[3]), raw[0]
+        return lambda t: t[0] == source_value or self.target.get(t[3]) == value
+
+
+def _range_values(text: str, figures: list[_Raw]) -> dict[int, Decimal]:
+    """What the figures of ``text`` that lean on the other end of a range stand for, by where they
+    start: a year's last two digits after a full year ("1995-96"), and a figure before one that
+    has a scale word ("340 bis 500 Millionen")."""
+    values: dict[int, Decimal] = {}
+    for first, second in pairwise(figures):
+        if first[1] != "number" or second[1] != "number" or first[6] != 1:
+            continue
+        if not _RANGE_JOIN.fullmatch(text, first[4], second[3]):
+            continue
+        if second[6] != 1:  # "340 bis 500 Millionen": 340 million
+            values[first[3]] = first[0] * second[6]
+        elif len(second[5]) == 2 and len(first[5]) == 4 and text[first[4]] in "-–/":
+            year = first[0] // 100 * 100 + second[0]  # "1995-96", "2023/24", "1999-00"
+            values[second[3]] = year if year > first[0] else year + 100
+    return values
+
+
+def _take(figures: list[_Raw], accept: Callable[[_Raw], bool]) -> _Raw | None:
+    """Remove and return the first figure ``accept`` takes, or None."""
+    for index, figure in enumerate(figures):
+        if accept(figure):
+            return figures.pop(index)
+    return None
+
+
+def _reread(raw: _Raw, lang: str) -> Decimal | None:
+    """:meth:`Figure.reread` of a figure not yet made a Figure."""
+    return Figure(*raw).reread(lang)
+
+
+class _WrittenOtherwise:
+    """Whether a text writes a figure in a way the figure pattern does not read (see
+    :func:`mt.qa.numerals.written_values`): looked for once, when first asked."""
+
+    def __init__(self, text: str, lang: str) -> None:
+        self.text, self.lang = text, lang
+        self._values: set[int] | None = None
+
+    def __contains__(self, raw: _Raw) -> bool:
+        value, kind = raw[0], raw[1]
+        if kind == "time" or value != value.to_integral():
+            return False
+        if self._values is None:
+            self._values = written_values(self.text, self.lang)
+        return value in self._values

@@ -1,0 +1,537 @@
+"""The order of work: read documents, split, match terms, translate (cached), verify, write, report.
+
+Only this module knows the order; every step is a function of the previous step's values::
+
+    translator = Translator(TranslateOptions(models={"de": "/models/gmw"}))
+    summary = translator.translate_documents([Path("release.nl.md")], ["fr", "de", "en"])
+    summary.documents[0].output                       # release.fr.md, written atomically
+
+    translator.translate_segments(["Daesh is verslagen."], "fr").translations
+
+Segments of all inputs are pooled per language, deduplicated, looked up in the translation cache,
+and only the misses are translated, longest first in token-budget batches, each finished batch
+stored at once (so Ctrl-C keeps it). Each model loads once per :class:`Translator`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mt.core.config import Config, load_config
+from mt.core.errors import InputError
+from mt.terminology.terms import NO_TERMS, CasePolicy, RequiredTerm, SegmentTerms
+from mt.translation.results import DocumentResult, SegmentBatchResult, Summary, TermOutcome
+
+if TYPE_CHECKING:
+    from mt.documents import Document
+    from mt.engines.backends import Backend, DecodeSettings
+    from mt.engines.decoding import DecodeResult
+    from mt.engines.models import ModelSpec
+    from mt.terminology.glossary import Glossary
+    from mt.translation.cache import TranslationCache
+
+TERM_MODES = ("enforce", "check", "off")
+ProgressFn = Callable[[str, int, int], None]
+"""Called as ``progress(label, done, total)`` while segments are translated."""
+
+
+@dataclass(frozen=True)
+class TranslateOptions:
+    """Everything that decides how a run translates; the CLI's options, one for one."""
+
+    models: Mapping[str, str] = field(default_factory=dict)  # lang -> hub id or folder
+    pivots: Mapping[str, str] = field(default_factory=dict)  # lang -> pivot language
+    backend: str = "auto"  # torch | ctranslate2 | auto
+    beam: int | None = None  # None: the model's generation config
+    batch_size: int | None = None
+    max_new_tokens: int | None = None  # None: twice the source length plus a margin
+    device: str = "auto"
+    terms: str = "enforce"  # enforce | check | off
+    glossaries: tuple[Path, ...] | None = None  # None: the shipped glossaries/
+    cache: Path | None = None  # None: the user's cache folder
+    use_cache: bool = True
+    config: Config | None = None  # None: .mt.toml / [tool.mt] found from the working folder
+
+    def __post_init__(self) -> None:
+        if self.terms not in TERM_MODES:
+            raise InputError(f"unknown --terms mode {self.terms!r}: choose {', '.join(TERM_MODES)}")
+
+
+class Translator:
+    """Translates segments and documents; loads each model once, on first need."""
+
+    def __init__(self, options: TranslateOptions | None = None, progress: ProgressFn | None = None):
+        self.options = options or TranslateOptions()
+        self.progress = progress
+        self.config = self.options.config or load_config()
+        self.warnings: list[str] = []
+        self._backends: dict[str, Backend] = {}
+        self._specs: dict[str, ModelSpec] = {}
+        self._glossary: Glossary | None = None
+        self._cache: TranslationCache | None = None
+        self.load_seconds = 0.0
+
+    # --- resources, each made once ---------------------------------------------------------------
+
+    @property
+    def glossary(self) -> Glossary:
+        if self._glossary is None:
+            from mt.terminology.glossary import EMPTY_GLOSSARY, load_glossary
+
+            off = self.options.terms == "off"
+            self._glossary = EMPTY_GLOSSARY if off else load_glossary(self.options.glossaries)
+        return self._glossary
+
+    def specs(self, langs: Sequence[str]) -> dict[str, ModelSpec]:
+        """The model spec of each language (unknown languages and bad overrides fail here)."""
+        from mt.engines.models import resolve_models
+
+        missing = [lang for lang in langs if lang not in self._specs]
+        if missing:
+            resolved = resolve_models(
+                missing, self.options.models, self.config, pivots=self.options.pivots
+            )
+            self._specs.update(resolved)
+        return {lang: self._specs[lang] for lang in langs}
+
+    def backend(self, lang: str) -> Backend:
+        if lang not in self._backends:
+            started = time.perf_counter()
+            self._backends[lang] = self._open_backend(self.specs([lang])[lang])
+            self.load_seconds += time.perf_counter() - started
+        return self._backends[lang]
+
+    def _open_backend(self, spec: ModelSpec) -> Backend:
+        from mt.engines.backends import available_backends, open_backend
+
+        kind = self.options.backend
+        if kind == "auto":
+            kind = "ctranslate2" if "ctranslate2" in available_backends() else "torch"
+        if kind == "ctranslate2" and self.options.terms == "enforce":
+            # Fast path with the guarantee: CTranslate2, verified, misses re-decoded with torch.
+            from mt.engines.backends import open_fast_path
+
+            return open_fast_path(spec, self.options.device)
+        if kind == "ctranslate2":  # --terms check|off: no guarantee needed, no torch loaded
+            from mt.engines.backends.ct2 import open_route
+
+            return open_route(spec, self.options.device)
+        from mt.engines.models import resolve_device
+
+        return open_backend(spec, kind, resolve_device(self.options.device))
+
+    @property
+    def cache(self) -> TranslationCache | None:
+        if self._cache is None and self.options.use_cache:
+            from mt.translation.cache import TranslationCache
+
+            self._cache = TranslationCache(self.options.cache)
+        return self._cache
+
+    def close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
+
+    def __enter__(self) -> Translator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def settings(self) -> DecodeSettings:
+        from mt.engines.backends import DecodeSettings
+
+        return DecodeSettings(
+            num_beams=self.options.beam,
+            batch_size=self.options.batch_size,
+            max_new_tokens=self.options.max_new_tokens,
+        )
+
+    # --- segments -------------------------------------------------------------------------------
+
+    def requirements(self, segment: str, lang: str, protected: Sequence[str] = ()) -> SegmentTerms:
+        """What the glossary (and the document's protected spans) ask of the translation."""
+        terms = (
+            NO_TERMS if self.options.terms == "off" else self.glossary.requirements(segment, lang)
+        )
+        keep = tuple(
+            RequiredTerm(f"{_KEEP}{span}", span, (span,), CasePolicy.STRICT, copy=True)
+            for span in protected
+            if span in segment
+        )
+        if keep:
+            terms = SegmentTerms(terms.required + keep, terms.forbidden)
+        return terms
+
+    def translate_segments(
+        self,
+        segments: Sequence[str],
+        lang: str,
+        terms: Sequence[SegmentTerms] | None = None,
+    ) -> SegmentBatchResult:
+        """Translate ``segments`` (sentences) into ``lang``; ``terms`` default to the glossary's."""
+        from mt.translation.cache import CacheKey
+
+        started = time.perf_counter()
+        if terms is None:
+            terms = [self.requirements(segment, lang) for segment in segments]
+        backend = self.backend(lang)
+        settings: DecodeSettings = self.settings()
+        enforce = self.options.terms == "enforce"
+        key = CacheKey(
+            model=backend.model_id,
+            settings=settings.cache_key,
+            lang=lang,
+            glossary=self.glossary.version if enforce else "",
+            # --terms check translates freely, exactly as --terms off: they share cached results.
+            terms_mode="enforce" if enforce else "off",
+        )
+        decode_terms = list(terms) if enforce else [NO_TERMS] * len(segments)
+
+        # One translation per distinct (segment, terms): a release repeats itself.
+        unique: dict[tuple[str, SegmentTerms], int] = {}
+        for segment, segment_terms in zip(segments, decode_terms, strict=True):
+            unique.setdefault((segment, segment_terms), len(unique))
+        pending = list(unique)
+        cached = (
+            self.cache.get_many(key, [s for s, _ in pending])
+            if self.cache
+            else [None] * len(pending)
+        )
+        results: list[DecodeResult | None] = list(cached)
+        misses = [i for i, result in enumerate(results) if result is None]
+
+        long_splits = 0
+        # Longest first, so each backend call gets segments of similar length.
+        misses.sort(key=lambda i: len(pending[i][0]), reverse=True)
+        chunk = max(8, (settings.batch_size or 32) * 2)
+        done = 0
+        self._report(lang, done, len(misses))
+        for start in range(0, len(misses), chunk):
+            indices = misses[start : start + chunk]
+            batch = [pending[i] for i in indices]
+            translated, splits = self._translate_fitting(backend, batch, settings)
+            long_splits += splits
+            for i, result in zip(indices, translated, strict=True):
+                results[i] = result
+            if self.cache:
+                self.cache.put_many(key, [(pending[i][0], results[i]) for i in indices])
+            done += len(indices)
+            self._report(lang, done, len(misses))
+
+        translations = []
+        outcomes = []
+        from_cache = []
+        for segment, decode, segment_terms in zip(segments, decode_terms, terms, strict=True):
+            index = unique[(segment, decode)]
+            result = results[index]
+            assert result is not None
+            translations.append(result.text)
+            from_cache.append(cached[index] is not None)
+            outcomes.append(self._outcomes(result, segment_terms, lang))
+        return SegmentBatchResult(
+            tuple(translations),
+            tuple(outcomes),
+            cached=tuple(from_cache),
+            translated=len(misses),
+            split_long=long_splits,
+            seconds=time.perf_counter() - started,
+        )
+
+    def _translate_fitting(
+        self,
+        backend: Backend,
+        batch: Sequence[tuple[str, SegmentTerms]],
+        settings: DecodeSettings,
+    ) -> tuple[list[DecodeResult], int]:
+        """Translate ``batch``; a segment longer than the model reads is split, and rejoined."""
+        from mt.documents.segmentation import split_long
+        from mt.engines.decoding import DecodeResult
+
+        budget = _MAX_SOURCE_TOKENS
+        pieces: list[tuple[int, str, SegmentTerms]] = []
+        splits = 0
+        for index, (segment, terms) in enumerate(batch):
+            if backend.count_tokens(segment) <= budget:
+                pieces.append((index, segment, terms))
+                continue
+            parts = split_long(segment, budget, backend.count_tokens)
+            splits += 1
+            self.warnings.append(
+                f"a sentence of {backend.count_tokens(segment)} tokens is longer than the model "
+                f"reads ({budget}); it was split into {len(parts)} parts and rejoined: "
+                f"{segment[:60]}..."
+            )
+            for part in parts:
+                pieces.append((index, part, self._narrow(terms, part)))
+        translated = backend.translate([p[1] for p in pieces], [p[2] for p in pieces], settings)
+        joined: dict[int, list[DecodeResult]] = {}
+        for (index, _, _), result in zip(pieces, translated, strict=True):
+            joined.setdefault(index, []).append(result)
+        merged = []
+        for index in range(len(batch)):
+            parts = joined[index]
+            merged.append(
+                parts[0]
+                if len(parts) == 1
+                else DecodeResult(
+                    " ".join(part.text for part in parts),
+                    tuple(entry for part in parts for entry in part.applied),
+                    tuple(item for part in parts for item in part.unmet),
+                    sum(part.tokens for part in parts),
+                )
+            )
+        return merged, splits
+
+    @staticmethod
+    def _narrow(terms: SegmentTerms, part: str) -> SegmentTerms:
+        """The requirements of a split sentence's ``part``: those whose source text it holds."""
+        required = tuple(term for term in terms.required if term.source_text in part)
+        return SegmentTerms(required, terms.forbidden)
+
+    def _outcomes(
+        self, result: DecodeResult, terms: SegmentTerms, lang: str
+    ) -> tuple[TermOutcome, ...]:
+        """Check the translation itself: the report says what the output holds, not the intent."""
+        if not terms:
+            return ()
+        from mt.terminology.verification import verify
+
+        verification = verify(result.text, terms, lang, inflections=False)
+        missing = {term.entry_id for term in verification.missing}
+        reasons = dict(result.unmet)
+        outcomes = []
+        for term in terms.required:
+            if term.entry_id in missing:
+                reason = reasons.get(term.entry_id) or (
+                    "not in the translation (--terms check)"
+                    if self.options.terms == "check"
+                    else "not in the translation"
+                )
+                outcomes.append(TermOutcome(term.entry_id, term.source_text, "missing", reason))
+            else:
+                outcomes.append(TermOutcome(term.entry_id, term.source_text, "applied"))
+        for found in verification.forbidden_found:
+            outcomes.append(
+                TermOutcome(
+                    f"forbidden:{found}", found, "forbidden", "forbidden term in the output"
+                )
+            )
+        return tuple(outcomes)
+
+    def _report(self, lang: str, done: int, total: int) -> None:
+        if self.progress is not None and total:
+            self.progress(f"translating into {lang}", done, total)
+
+    # --- documents -------------------------------------------------------------------------------
+
+    def translate_documents(
+        self,
+        inputs: Sequence[Path | str],
+        langs: Sequence[str],
+        out_dir: Path | str | None = None,
+        *,
+        format: str | None = None,
+        encoding: str = "utf-8",
+    ) -> Summary:
+        """Translate each input document into each language and write ``<stem>.<lang>.<ext>``.
+
+        All inputs are read and every output location checked before any model loads, so a
+        mistake costs nothing. ``out_dir`` "-" writes the one translation to :attr:`Summary.stdout`.
+        """
+        from mt.documents import write_atomic
+        from mt.engines.models import check_langs
+
+        started = time.perf_counter()
+        langs = check_langs(langs)
+        if not langs:
+            raise InputError("no target language given: use --to, e.g. --to fr,de,en")
+        documents, to_stdout = self._read_inputs(inputs, langs, out_dir, format, encoding)
+        targets = _plan_outputs(documents, langs, None if to_stdout else out_dir, to_stdout)
+        self.specs(langs)
+        if self.options.terms != "off":
+            _ = self.glossary  # a broken glossary fails before any model loads
+        for doc in documents:
+            if not doc.units:
+                self.warnings.append(f"{doc.source}: empty document, written empty")
+
+        # Split every unit into sentences once; the same split serves every language.
+        sentences = [[self._sentences(unit.text) for unit in doc.units] for doc in documents]
+        results: list[DocumentResult] = []
+        rendered: list[tuple[Path | None, str]] = []
+        batches: list[SegmentBatchResult] = []
+        for lang in langs:
+            batch = self._translate_units(documents, sentences, lang)
+            batches.append(batch)
+            position = 0
+            for index, (doc, doc_sentences) in enumerate(zip(documents, sentences, strict=True)):
+                unit_texts: list[str] = []
+                outcomes: list[TermOutcome] = []
+                first = position
+                for unit_sentences in doc_sentences:
+                    last = position + len(unit_sentences)
+                    unit_texts.append(" ".join(batch.translations[position:last]))
+                    outcomes.extend(o for segment in batch.outcomes[position:last] for o in segment)
+                    position = last
+                target = targets[index, lang]
+                rendered.append((target, doc.render(unit_texts)))
+                result = DocumentResult(
+                    doc.source,
+                    lang,
+                    str(target) if target is not None else "-",
+                    units=len(doc.units),
+                    segments=position - first,
+                    cache_hits=sum(batch.cached[first:position]),
+                    outcomes=tuple(outcomes),
+                )
+                results.append(result)
+                self.warnings.extend(_unmet_warnings(result))
+
+        # Only now, with every translation done, does anything get written.
+        write_started = time.perf_counter()
+        stdout = None
+        for target, text in rendered:
+            if target is None:
+                stdout = text
+            else:
+                write_atomic(target, text)
+        translate_seconds = sum(batch.seconds for batch in batches)
+        return Summary(
+            documents=tuple(results),
+            languages=tuple(langs),
+            models={lang: self._backends[lang].model_id for lang in self._backends},
+            backend={lang: self._backends[lang].name for lang in self._backends},
+            segments=sum(doc.segments for doc in results),
+            cache_hits=sum(batch.cache_hits for batch in batches),
+            translated=sum(batch.translated for batch in batches),
+            fast_path=self._fast_path_counts(),
+            timings={
+                "load_s": self.load_seconds,
+                "translate_s": max(0.0, translate_seconds - self.load_seconds),
+                "write_s": time.perf_counter() - write_started,
+                "total_s": time.perf_counter() - started,
+            },
+            warnings=tuple(dict.fromkeys(self.warnings)),
+            stdout=stdout,
+        )
+
+    def _read_inputs(
+        self,
+        inputs: Sequence[Path | str],
+        langs: Sequence[str],
+        out_dir: Path | str | None,
+        format: str | None,
+        encoding: str,
+    ) -> tuple[list[Document], bool]:
+        """Every input document, and whether the one translation goes to standard output."""
+        from mt.documents import find_documents, read_document
+
+        to_stdout = out_dir is not None and str(out_dir) == "-"
+        documents: list[Document] = []
+        if any(str(path) == "-" for path in inputs):
+            documents.append(read_document("-", format, encoding))
+        paths = [Path(path) for path in inputs if str(path) != "-"]
+        documents += [read_document(path, format, encoding) for path in find_documents(paths)]
+        if to_stdout and len(documents) * len(langs) != 1:
+            raise InputError("--out - writes one translation: give one input and one language")
+        if not to_stdout and any(doc.source == "<stdin>" for doc in documents):
+            if len(langs) != 1 or out_dir is not None:
+                raise InputError(
+                    "standard input ('-') is written to standard output: give one language "
+                    "and no --out (or --out -)"
+                )
+            to_stdout = True
+        return documents, to_stdout
+
+    def _translate_units(
+        self, documents: Sequence[Document], sentences: Sequence[Sequence[Sequence[str]]], lang: str
+    ) -> SegmentBatchResult:
+        """All sentences of all documents into ``lang``, in one pooled call."""
+        flat: list[str] = []
+        flat_terms: list[SegmentTerms] = []
+        for doc, doc_sentences in zip(documents, sentences, strict=True):
+            for unit, unit_sentences in zip(doc.units, doc_sentences, strict=True):
+                for sentence in unit_sentences:
+                    flat.append(sentence)
+                    flat_terms.append(self.requirements(sentence, lang, unit.protected))
+        if not flat:
+            return SegmentBatchResult((), (), (), translated=0, split_long=0, seconds=0.0)
+        return self.translate_segments(flat, lang, flat_terms)
+
+    def _fast_path_counts(self) -> dict[str, dict[str, int]]:
+        """Per language, segments kept from CTranslate2 and segments re-decoded with terms."""
+        counts = {}
+        for lang, backend in self._backends.items():
+            last_leg = getattr(backend, "second", backend)  # a pivot route's fast path is its 2nd
+            if hasattr(last_leg, "counts"):
+                counts[lang] = last_leg.counts.as_dict()
+        return counts
+
+    @staticmethod
+    def _sentences(text: str) -> list[str]:
+        from mt.documents.segmentation import split_sentences
+
+        return [sentence for sentence in split_sentences(text) if sentence.strip()]
+
+
+# Entry ids of a document's protected spans (inline-markup placeholders, URLs), which the
+# pipeline adds to the glossary's requirements so that the decoder copies them.
+_KEEP = "keep:"
+
+# Marian models read 512 positions; keep room for the target token and </s>.
+_MAX_SOURCE_TOKENS = 500
+
+
+def _plan_outputs(
+    documents: Sequence[Document], langs: Sequence[str], out_dir: Path | str | None, to_stdout: bool
+) -> dict[tuple[int, str], Path | None]:
+    """Where each (document, language) goes (None: standard output); refuses to overwrite inputs."""
+    from mt.documents import output_path
+
+    targets: dict[tuple[int, str], Path | None] = {}
+    for index, doc in enumerate(documents):
+        for lang in langs:
+            if to_stdout:
+                targets[index, lang] = None
+                continue
+            target = output_path(Path(doc.source), lang, Path(out_dir) if out_dir else None)
+            if target.resolve() == Path(doc.source).resolve():
+                raise InputError(
+                    f"{doc.source}: the {lang} translation would overwrite its own input; "
+                    "rename the input (e.g. release.nl.txt) or use --out"
+                )
+            targets[index, lang] = target
+    if out_dir is not None and not to_stdout:
+        _check_writable(Path(out_dir))
+    return targets
+
+
+def _unmet_warnings(result: DocumentResult) -> list[str]:
+    """One line for each term or markup placeholder that the translation does not hold."""
+    lines = []
+    for outcome in result.terms_unmet:
+        if outcome.entry_id.startswith(_KEEP):
+            what = f"inline markup {outcome.source_text!r} was not kept"
+        else:
+            what = f"glossary entry {outcome.entry_id!r} ({outcome.source_text!r}) {outcome.status}"
+        lines.append(f"{result.source} [{result.lang}]: {what}: {outcome.detail}")
+    return lines
+
+
+def _check_writable(folder: Path) -> None:
+    """Fail before any work when the output folder cannot be made or written."""
+    import os
+
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"--out {folder}: exists and is not a folder")
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is None:
+        return
+    if not existing.is_dir():
+        raise InputError(f"--out {folder}: cannot write there ({existing} is a file)")
+    if not os.access(existing, os.W_OK):
+        raise InputError(f"--out {folder}: cannot write there (permission denied on {existing})")

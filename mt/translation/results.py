@@ -1,0 +1,116 @@
+"""What a translation run returns: per segment, per document and for the whole run, with what the
+glossary did to each segment (:mod:`mt.translation.pipeline` makes them; ``mt translate --json``
+prints
+:meth:`Summary.as_dict`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TermOutcome:
+    """What became of one glossary entry matched in a source segment."""
+
+    entry_id: str
+    source_text: str
+    status: str  # "applied" | "missing" | "forbidden"
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SegmentBatchResult:
+    """Translations of a list of segments into one language, in order, with how they were made."""
+
+    translations: tuple[str, ...]
+    outcomes: tuple[tuple[TermOutcome, ...], ...]  # one tuple per segment
+    cached: tuple[bool, ...]  # per segment: served from the translation cache
+    translated: int  # distinct segments the backend translated
+    split_long: int  # segments too long for the model, split and rejoined
+    seconds: float
+
+    @property
+    def cache_hits(self) -> int:
+        return sum(self.cached)
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    """One document in one language: where it went and what the glossary did."""
+
+    source: str
+    lang: str
+    output: str  # a path, or "-" for standard output
+    units: int
+    segments: int
+    cache_hits: int
+    outcomes: tuple[TermOutcome, ...]
+
+    @property
+    def terms_matched(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def terms_unmet(self) -> tuple[TermOutcome, ...]:
+        return tuple(outcome for outcome in self.outcomes if outcome.status != "applied")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A run's result: files written, counts, timings and warnings, for people and ``--json``."""
+
+    documents: tuple[DocumentResult, ...]
+    languages: tuple[str, ...]
+    models: Mapping[str, str]  # lang -> model id (with revision) actually used
+    backend: Mapping[str, str]  # lang -> backend name
+    segments: int
+    cache_hits: int
+    translated: int
+    fast_path: Mapping[str, Mapping[str, int]]  # lang -> {"fast", "redecoded", "verified"}
+    timings: Mapping[str, float]
+    warnings: tuple[str, ...]
+    stdout: str | None = None  # the translation when the output is "-"
+
+    def as_dict(self) -> dict[str, object]:
+        """The ``--json`` form (stable keys; a pipeline reads it)."""
+        return {
+            "files": [
+                {
+                    "input": doc.source,
+                    "lang": doc.lang,
+                    "output": doc.output,
+                    "units": doc.units,
+                    "segments": doc.segments,
+                    "cache_hits": doc.cache_hits,
+                    "terms": {
+                        "matched": doc.terms_matched,
+                        "applied": sorted(
+                            {o.entry_id for o in doc.outcomes if o.status == "applied"}
+                        ),
+                        "unmet": [
+                            {
+                                "entry": o.entry_id,
+                                "source": o.source_text,
+                                "status": o.status,
+                                "reason": o.detail,
+                            }
+                            for o in doc.terms_unmet
+                        ],
+                    },
+                }
+                for doc in self.documents
+            ],
+            "languages": list(self.languages),
+            "models": dict(self.models),
+            "backend": dict(self.backend),
+            "segments": self.segments,
+            "cache_hits": self.cache_hits,
+            "translated": self.translated,
+            "fast_path": {lang: dict(counts) for lang, counts in self.fast_path.items()},
+            "timings": {name: round(value, 3) for name, value in self.timings.items()},
+            "warnings": list(self.warnings),
+        }
+
+
+__all__ = ["DocumentResult", "SegmentBatchResult", "Summary", "TermOutcome"]
