@@ -19,6 +19,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 test: setup
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 lint: setup
