@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from mt.cli import EXTRA_OF_MODULE, MtGroup, cli
+from mt.core.install import DISTRIBUTION
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATE = ["translate", "release.nl.txt", "--to", "fr", "--out", "out"]
@@ -26,13 +27,13 @@ def test_the_modules_extras_are_pyprojects() -> None:
         packages = {
             re.match(r"[\w-]+", requirement)[0]  # type: ignore[index]
             for requirement in extras[extra]
-            if not requirement.startswith("mt[")
+            if not requirement.startswith(f"{DISTRIBUTION}[")
         }
         mapped = {module for module, named in EXTRA_OF_MODULE.items() if named == extra}
         comes_with = {"huggingface_hub"} if extra == "translate" else set()  # (transformers')
         assert mapped == packages | comes_with, extra
-    assert set(extras["bench"]) >= {"mt[translate,score]"}
-    assert set(extras["all"]) == {"mt[translate,score,fast,bench]"}
+    assert set(extras["bench"]) >= {f"{DISTRIBUTION}[translate,score]"}
+    assert set(extras["all"]) == {f"{DISTRIBUTION}[translate,score,fast,bench]"}
 
 
 @pytest.mark.parametrize(
@@ -58,7 +59,7 @@ def test_a_missing_extra_stops_the_command_before_any_work(
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2, result.output
     assert f"mt {args[0]} needs {missing}, which is not installed" in result.stderr
-    assert f"pip install 'mt[{extra}]'" in result.stderr
+    assert f"pip install 'mt-press[{extra}]'" in result.stderr
     assert not (tmp_path / "out").exists()
 
 
@@ -74,7 +75,7 @@ def test_an_extras_module_missing_mid_command_gets_the_same_message(
     monkeypatch.setattr(MtGroup, "get_command", lambda self, ctx, name: chart)
     result = CliRunner().invoke(cli, ["bench"])
     assert result.exit_code == 2
-    assert "mt bench needs matplotlib, which is not installed: pip install 'mt[bench]'" in (
+    assert "mt bench needs matplotlib, which is not installed: pip install 'mt-press[bench]'" in (
         result.stderr
     )
 
@@ -89,3 +90,30 @@ def test_a_module_of_no_extra_is_a_bug_and_keeps_its_traceback(
     monkeypatch.setattr(MtGroup, "get_command", lambda self, ctx, name: broken)
     result = CliRunner().invoke(cli, ["check"])
     assert isinstance(result.exception, ModuleNotFoundError)
+
+
+# Where a person reads how to install mt: none may name the distribution "mt", which on the package
+# index is an unrelated project (0.0.1, 2016), whose code a hint naming it would install.
+_INSTALL_TEXTS = ("README.md", "Makefile", "pyproject.toml", ".pre-commit-hooks.yaml", "mt")
+_STRANGER = re.compile(r"(?<![\w./-])mt\[|pip install\s+(?:-e\s+)?['\"]?mt(?![\w-])")
+
+
+def test_the_distribution_has_a_name_of_its_own() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["name"] == DISTRIBUTION == "mt-press"
+    assert project["scripts"] == {"mt": "mt.cli:main"}  # the command stays mt
+    offenders = []
+    for name in _INSTALL_TEXTS:
+        paths = sorted((ROOT / name).rglob("*.py")) if (ROOT / name).is_dir() else [ROOT / name]
+        for path in paths:
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if _STRANGER.search(line) and "_STRANGER = " not in line:
+                    offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_version_comes_from_the_installed_distribution() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0, result.output
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert result.output == f"mt, version {version['version']}\n"

@@ -41,6 +41,7 @@ from typing import Any
 
 from mt.core.config import read_toml
 from mt.core.errors import ConfigError, InputError, Location, MtError
+from mt.core.install import DISTRIBUTION
 
 TERMS_MODES = ("enforce", "check", "off")
 BACKENDS = ("torch", "ctranslate2", "auto")
@@ -307,7 +308,8 @@ def environment() -> dict[str, Any]:
     versions = {}
     for name in _LIBRARIES:
         try:
-            versions[name] = metadata.version(name)
+            # (mt is installed as the distribution mt-press: "mt" on the index is another project)
+            versions[name] = metadata.version(DISTRIBUTION if name == "mt" else name)
         except metadata.PackageNotFoundError:
             versions[name] = None
     return {

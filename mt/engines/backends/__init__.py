@@ -19,6 +19,7 @@ import importlib.util
 from typing import TYPE_CHECKING
 
 from mt.core.errors import InputError
+from mt.core.install import pip_install
 from mt.engines.backends.base import (
     Backend,
     DecodeSettings,
@@ -65,7 +66,7 @@ def make_backend(kind: str, loaded: LoadedModel, device: str | None = None) -> B
         raise InputError(f"unknown backend {kind!r}: choose one of {', '.join(BACKEND_CHOICES)}")
     if kind not in available_backends():
         raise InputError(
-            f"backend {kind!r} is not installed here: `pip install 'mt[fast]'` or --backend torch"
+            f"backend {kind!r} is not installed here: {pip_install('fast')}, or --backend torch"
         )
     module = importlib.import_module(BACKENDS[kind])
     backend = module.create_backend(loaded, device or loaded.device)

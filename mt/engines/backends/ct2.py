@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mt.core.errors import InputError, Location, ModelLoadError
+from mt.core.install import pip_install
 from mt.terminology.terms import SegmentTerms
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ _SPIECE_UNDERLINE = "▁"
 
 
 def is_available() -> bool:
-    """True when the ``ctranslate2`` package can be imported (``pip install 'mt[fast]'``)."""
+    """True when the ``ctranslate2`` package can be imported (``pip install 'mt-press[fast]'``)."""
     import importlib.util
 
     return importlib.util.find_spec("ctranslate2") is not None
@@ -59,7 +60,7 @@ def _require_ctranslate2() -> Any:
         import ctranslate2
     except ImportError:
         raise ModelLoadError(
-            "the CTranslate2 backend needs the ctranslate2 package: pip install 'mt[fast]' "
+            f"the CTranslate2 backend needs the ctranslate2 package: {pip_install('fast')} "
             "(or use --backend torch)"
         ) from None
     return ctranslate2
