@@ -7,11 +7,14 @@ inside the commands that run models, never at import, so ``mt --help`` and ``mt 
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from typing import Any
 
 import click
 
 from mt.core.errors import MtError
+from mt.core.install import DISTRIBUTION, pip_install
 
 # command name -> (module under mt.cli holding a click command or group called ``command``, the
 # summary ``mt --help`` lists). The summaries live here, as pip keeps its command summaries, so
@@ -73,10 +76,7 @@ def require_extras(*extras: str) -> None:
 
 def _missing(command: str, module: str) -> str:
     extra = EXTRA_OF_MODULE[module]
-    return (
-        f"mt {command} needs {module}, which is not installed: pip install 'mt[{extra}]' "
-        f"(in a checkout: pip install -e '.[{extra}]')"
-    )
+    return f"mt {command} needs {module}, which is not installed: {pip_install(extra)}"
 
 
 class MtGroup(click.Group):
@@ -115,12 +115,41 @@ class MtGroup(click.Group):
 
 
 @click.group(cls=MtGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="mt", prog_name="mt")
+@click.version_option(package_name=DISTRIBUTION, prog_name="mt")
 def cli() -> None:
     """Translate Dutch press releases into French, German and English with MarianMT,
     enforce a terminology glossary, and check and score the result."""
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="mt")
+    """Console-script entry point, and the standard streams' side of the error boundary.
+
+    A standard output that is closed (``mt ... >&-``) is refused before any work: what a command
+    prints would be lost without a word. A reader that leaves early (``mt score ... | head -1``)
+    ends the run quietly with exit code 1, as click does for a write that meets the closed pipe,
+    also when the last output was still in Python's buffer at exit.
+    """
+    if sys.stdout is None:  # Python found no file descriptor 1 at start-up
+        click.echo(
+            "mt: error: standard output is closed; to discard what mt prints, send it to "
+            "/dev/null (> /dev/null)",
+            err=True,
+        )
+        sys.exit(2)
+    try:
+        cli(prog_name="mt")
+    finally:
+        _flush_stdout()
+
+
+def _flush_stdout() -> None:
+    """Flush standard output now, so that a reader gone away is met here and not in Python's
+    flush at exit (which prints "Exception ignored ... BrokenPipeError" and exits with 120)."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Point the descriptor at /dev/null: what the reader did not take is not wanted, and the
+        # flush at exit then finds nowhere to fail.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)

@@ -120,6 +120,8 @@ def read_document(
     """Read and parse a document; ``"-"`` reads standard input (plain text unless ``format``).
     ``template=False``: the units alone (see :func:`parse_document`)."""
     if str(path) == "-":
+        if sys.stdin is None:  # Python found no file descriptor 0 at start-up (``<&-``)
+            raise InputError("standard input is closed: nothing to read for '-'")
         data = sys.stdin.buffer.read()
         source, fmt = "<stdin>", format or "text"
     else:
