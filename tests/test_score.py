@@ -305,3 +305,100 @@ def test_terminology_table_shows_the_breakdown(tmp_path: Path) -> None:
 def test_command_has_help() -> None:
     result = CliRunner().invoke(cli, ["score", "--help"])
     assert result.exit_code == 0 and "sacrebleu" in result.output
+
+
+@pytest.mark.parametrize(
+    ("sources", "hypotheses", "expected"),
+    [
+        # a term twice in the source needs two in the hypothesis (as the WMT 2021 script counts)
+        (["De minister groet de minister."], ["Le ministre salue le ministre."], (2, 2)),
+        (["De minister groet de minister."], ["Le ministre salue son collègue."], (1, 2)),
+        (["De minister groet de minister."], ["Salut."], (0, 2)),
+        # one occurrence in the hypothesis stands for one source occurrence, not for two terms
+        (
+            ["De minister en de Internationale Coalitie."],
+            ["Le ministre et la coalition internationale."],
+            (2, 2),
+        ),
+        (["De minister.", "De minister."], ["Le ministre.", "Le ministre ministre."], (2, 2)),
+    ],
+)
+def test_terminology_accuracy_counts_each_occurrence(
+    tmp_path: Path, sources: list[str], hypotheses: list[str], expected: tuple[int, int]
+) -> None:
+    glossary = _write(tmp_path, "terms.tsv", GLOSSARY)
+    hyp_file = _write(tmp_path, "hyp.fr.txt", hypotheses)
+    args = [str(hyp_file), "-r", str(hyp_file), "-m", "bleu", "--glossary", str(glossary)]
+    args += ["--source", str(_write(tmp_path, "src.nl.txt", sources))]
+    terms = _score_json(CliRunner(), args)["systems"][0]["terminology"]
+    assert (terms["matched"], terms["occurrences"]) == expected
+
+
+def test_paired_tsv_writes_plain_numbers(tmp_path: Path) -> None:
+    base, other = _write(tmp_path, "base.txt", HYP), _write(tmp_path, "other.txt", REF_B)
+    args = ["score", str(base), str(other), "-r", str(_write(tmp_path, "r.txt", REF_A))]
+    args += ["--paired-bs", "--paired-n", "20", "--format", "tsv"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    header, *rows = [line.split("\t") for line in result.output.splitlines()]
+    assert header[2:6] == ["score", "ci_mean", "ci", "p_value"]
+    assert len(rows) == 8  # two systems, four metrics
+    for row in rows:
+        numbers = [float(cell) for cell in row[2:6] if cell]  # each cell a number, or empty
+        assert len(numbers) >= 3, row
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (["-w", "-3"], "Invalid value for '-w' / '--width': -3 is not in the range x>=0"),
+        (["--lang", "xx", "--glossary", "<g>", "--source", "<h>"], "'xx' is not one of 'fr'"),
+        (["--confidence", "--confidence-n", "0"], "0 is not in the range x>=2"),
+        (["--confidence", "--confidence-n", "1"], "1 is not in the range x>=2"),
+        (["--confidence-n", "50"], "--confidence-n sets the bootstrap: add --confidence"),
+        (["<h>", "--paired-bs", "--paired-n", "0"], "0 is not in the range x>=1"),
+        (["--paired-n", "50"], "--paired-n sets the paired test: add --paired-bs or --paired-ar"),
+    ],
+)
+def test_options_that_would_do_nothing_or_fail_are_refused(
+    tmp_path: Path, extra: list[str], expected: str
+) -> None:
+    hyp = _write(tmp_path, "hyp.txt", HYP)
+    places = {"<h>": str(hyp), "<g>": str(_write(tmp_path, "g.tsv", GLOSSARY))}
+    args = ["score", str(hyp), "-r", str(hyp), *(places.get(arg, arg) for arg in extra)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert expected in " ".join(result.output.split())
+    assert isinstance(result.exception, SystemExit)  # a message, no traceback
+
+
+def test_a_tokenizer_whose_model_cannot_be_downloaded_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """-tok flores200 on a machine without network: one line, not urllib's traceback."""
+    import urllib.error
+    import urllib.request
+
+    from sacrebleu.tokenizers import tokenizer_spm
+
+    def offline(*args: object, **kwargs: object) -> None:
+        raise urllib.error.URLError("[Errno -2] Name or service not known")
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    monkeypatch.setattr(tokenizer_spm, "SACREBLEU_DIR", str(tmp_path / "sacrebleu"))
+    hyp = _write(tmp_path, "hyp.txt", HYP)
+    result = CliRunner().invoke(cli, ["score", str(hyp), "-r", str(hyp), "-tok", "flores200"])
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    message = " ".join(result.stderr.split())
+    assert "BLEU tokenizer 'flores200' needs its SentencePiece model" in message
+    assert "Name or service not known" in message
+    assert str(tmp_path / "sacrebleu" / "models" / "flores200sacrebleuspm") in message
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_written_out_languages_are_the_documents() -> None:
+    from mt.cli.score import LANGS
+    from mt.documents import TRANSLATION_LANGS
+
+    assert LANGS == TRANSLATION_LANGS

@@ -28,6 +28,10 @@ from mt.evaluation.score import (
     terminology_accuracy,
 )
 
+# mt.documents.TRANSLATION_LANGS, written out so that starting mt score reads no document module
+# (a test keeps the two equal)
+LANGS = ("fr", "de", "en")
+
 
 @click.command()
 @click.argument("hypotheses", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -52,15 +56,28 @@ from mt.evaluation.score import (
 @click.option("--ter-case-sensitive", is_flag=True, help="Case-sensitive TER.")
 @click.option("--per-segment", is_flag=True, help="Also print each segment's scores.")
 @click.option("--confidence", is_flag=True, help="Bootstrap 95% confidence intervals.")
-@click.option("--confidence-n", default=1000, show_default=True, help="Bootstrap resamples.")
+@click.option(
+    "--confidence-n",
+    type=click.IntRange(min=2),
+    default=1000,
+    show_default=True,
+    help="Bootstrap resamples (with --confidence).",
+)
 @click.option("--paired-bs", is_flag=True, help="Paired bootstrap test against the first system.")
 @click.option("--paired-ar", is_flag=True, help="Paired approximate randomization test.")
 @click.option(
-    "--paired-n", default=0, help="Resamples (bs, default 1000) or trials (ar, default 10000)."
+    "--paired-n",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Resamples (bs, default 1000) or trials (ar, default 10000).",
 )
 @glossary_option("Glossary file or folder, for terminology accuracy (needs --source).")
 @click.option("--source", type=click.Path(path_type=Path), help="The Dutch source, aligned.")
-@click.option("--lang", help="Target language (fr, de, en); default: from the file name.")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS, case_sensitive=False),
+    help="Target language, for terminology accuracy; default: from the file names.",
+)
 @click.option(
     "--input-format",
     type=click.Choice(["auto", "lines", "document"]),
@@ -72,7 +89,9 @@ from mt.evaluation.score import (
 @click.option(
     "--format", "output_format", type=click.Choice(["table", "tsv", "json"]), default="table"
 )
-@click.option("-w", "--width", default=1, show_default=True, help="Decimals in the table.")
+@click.option(
+    "-w", "--width", type=click.IntRange(min=0), default=1, show_default=True, help="Decimals."
+)
 def command(
     hypotheses: tuple[Path, ...],
     references: tuple[Path, ...],
@@ -85,7 +104,7 @@ def command(
     confidence_n: int,
     paired_bs: bool,
     paired_ar: bool,
-    paired_n: int,
+    paired_n: int | None,
     glossaries: tuple[Path, ...],
     source: Path | None,
     lang: str | None,
@@ -112,6 +131,11 @@ def command(
         raise click.UsageError("--per-segment scores one system at a time")
     if glossaries and source is None:
         raise click.UsageError("terminology accuracy (--glossary) needs the source: --source SRC")
+    # An option that would change nothing is a mistake to point out, not to pass over.
+    if paired_n is not None and not paired:
+        raise click.UsageError("--paired-n sets the paired test: add --paired-bs or --paired-ar")
+    if _given("confidence_n") and not confidence:
+        raise click.UsageError("--confidence-n sets the bootstrap: add --confidence")
     options = _metric_options(tokenize, lowercase, ter_case_sensitive)
     document = None if input_format == "auto" else input_format == "document"
 
@@ -127,7 +151,9 @@ def command(
 
     report: dict[str, Any] = {"systems": []}
     if paired:
-        signatures, results = paired_test(systems, metric_objects, test=paired, n_samples=paired_n)
+        signatures, results = paired_test(
+            systems, metric_objects, test=paired, n_samples=paired_n or 0
+        )
         report["paired"] = {"test": paired, "signatures": signatures}
         for name, _ in systems:
             rows = [r for r in results if r.system.removeprefix("Baseline: ") == name]
@@ -138,7 +164,7 @@ def command(
             report["systems"].append({"system": name, "scores": scores})
     if glossaries:
         sources = read(source)  # type: ignore[arg-type]
-        target = lang or _language_from_names(hypotheses)
+        target = lang.lower() if lang else _language_from_names(hypotheses)
         glossary = _load_glossary(glossaries)
         for entry, (name, lines) in zip(report["systems"], systems, strict=True):
             check_lengths(source, sources, name, lines)  # type: ignore[arg-type]
@@ -148,6 +174,12 @@ def command(
 
     emit = {"table": _print_table, "tsv": _print_tsv, "json": _print_json}[output_format]
     emit(report, width)
+
+
+def _given(name: str) -> bool:
+    """Whether the person gave option ``name`` (not its default)."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source is not None and source is not click.core.ParameterSource.DEFAULT
 
 
 def _metric_options(tokenize: str | None, lowercase: bool, ter_case: bool) -> MetricOptions:
@@ -258,7 +290,7 @@ def _print_tsv(report: dict[str, Any], width: int) -> None:
     signatures = report.get("paired", {}).get("signatures", {})
 
     def cell(value: float | None) -> str:
-        return "" if value is None else repr(value)
+        return "" if value is None else repr(float(value))  # a number, whatever its type
 
     for entry in report["systems"]:
         for score in entry.get("scores", []):

@@ -8,9 +8,9 @@ last digit and carries the same signature::
     >>> [s.format(1) for s in corpus_scores(["Le chat dort."], metrics)]   # doctest: +SKIP
     ['BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0 = 100.0 100.0/...', ...]
 
-Terminology accuracy follows the WMT 2021 terminology task: of the glossary terms found in the
-source, the share whose approved target term (or a variant the glossary allows) appears verbatim in
-the hypothesis.
+Terminology accuracy follows the WMT 2021 terminology task: of the glossary term occurrences found
+in the source, the share whose approved target term (or a variant the glossary allows) appears
+verbatim in the hypothesis, each occurrence needing one of its own.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from sacrebleu.metrics.base import Metric
 
     from mt.terminology.glossary import Glossary
+    from mt.terminology.terms import RequiredTerm
 
 METRIC_NAMES = ("bleu", "chrf", "chrf++", "ter")
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".html", ".htm")
@@ -96,12 +97,15 @@ def make_metric(
 
     if name == "bleu":
         # sacrebleu's CLI turns effective order on for sentence-level BLEU, so do we.
-        return BLEU(
-            lowercase=options.lowercase,
-            tokenize=options.tokenize,
-            effective_order=sentence_level,
-            references=references,
-        )
+        try:
+            return BLEU(
+                lowercase=options.lowercase,
+                tokenize=options.tokenize,
+                effective_order=sentence_level,
+                references=references,
+            )
+        except (OSError, ImportError) as error:  # (urllib's URLError is an OSError)
+            raise _tokenizer_unavailable(options.tokenize or "13a", error) from None
     if name in ("chrf", "chrf++"):
         return CHRF(
             word_order=2 if name == "chrf++" else CHRF.WORD_ORDER,
@@ -111,6 +115,28 @@ def make_metric(
     if name == "ter":
         return TER(case_sensitive=options.ter_case_sensitive, references=references)
     raise InputError(f"unknown metric {name!r}: choose from {', '.join(METRIC_NAMES)}")
+
+
+def _tokenizer_unavailable(tokenize: str, error: Exception) -> InputError:
+    """Why a BLEU tokenizer could not be built, in a line: the SentencePiece ones (flores101,
+    flores200, ...) download their model on first use, others need a package (mecab)."""
+    if isinstance(error, ImportError):
+        need = error.name or " ".join(str(error).split())
+        return InputError(
+            f"BLEU tokenizer {tokenize!r} needs a package that is not installed: {need}"
+        )
+    from sacrebleu.tokenizers import tokenizer_spm
+
+    url = tokenizer_spm.SPM_MODELS.get(tokenize, {}).get("url", "")
+    model = Path(tokenizer_spm.SACREBLEU_DIR) / "models" / Path(url).name
+    reason = getattr(error, "reason", None) or getattr(error, "strerror", None) or error
+    return InputError(
+        f"BLEU tokenizer {tokenize!r} needs its SentencePiece model, which sacrebleu downloads on "
+        f"first use, and the download failed ({reason}). Copy {model} from a machine that has "
+        f"it (the sacrebleu command with -tok {tokenize} fetches it there, from {url}), or set "
+        "SACREBLEU to a folder holding models/ with it; or choose a tokenizer that needs no "
+        "download (13a, intl, char)"
+    )
 
 
 def make_metrics(
@@ -210,10 +236,21 @@ def paired_test(
         for system_name, result in zip(table["System"], column, strict=True):
             results.append(
                 PairedResult(
-                    system_name, metric_name, result.score, result.p_value, result.mean, result.ci
+                    system_name,
+                    metric_name,
+                    float(result.score),
+                    _plain(result.p_value),
+                    _plain(result.mean),
+                    _plain(result.ci),
                 )
             )
     return {name: sig.format() for name, sig in signatures.items()}, results
+
+
+def _plain(value: Any) -> float | None:
+    """sacrebleu's paired tests give numpy floats: as Python floats, they print as numbers
+    (``29.54``, not ``np.float64(29.54)``) wherever they are written."""
+    return None if value is None else float(value)
 
 
 # --- reading what is scored -------------------------------------------------------------------
@@ -300,8 +337,12 @@ class TermAccuracy:
 def terminology_accuracy(
     sources: Sequence[str], hypotheses: Sequence[str], glossary: Glossary, lang: str
 ) -> TermAccuracy:
-    """For every glossary term in each source segment, is one of its approved target forms in the
-    hypothesis? Exact match (no inflections beyond the variants the glossary lists)."""
+    """For every occurrence of a glossary term in each source segment, does one of its approved
+    target forms stand in the hypothesis? Exact match (no inflections beyond the variants the
+    glossary lists). As in the WMT 2021 script, each occurrence is counted and needs an
+    occurrence of its own in the hypothesis: "minister" twice in the source and "ministre" once
+    in the translation is one of two."""
+    from mt.terminology.matching import required_terms
     from mt.terminology.verification import verify
 
     occurrences: dict[str, int] = {}
@@ -309,19 +350,20 @@ def terminology_accuracy(
     approved: dict[str, str] = {}
     forbidden_found = 0
     for source, hypothesis in zip(sources, hypotheses, strict=True):
-        terms = glossary.requirements(source, lang)
-        if not terms:
+        matches = glossary.matches(source)
+        if not matches:
             continue
-        verification = verify(hypothesis, terms, lang, inflections=False)
-        missing = list(verification.missing)
-        for term in terms.required:
-            approved.setdefault(term.entry_id, term.alternatives[0] if term.alternatives else "")
-            occurrences[term.entry_id] = occurrences.get(term.entry_id, 0) + 1
-            if term in missing:
-                missing.remove(term)  # one occurrence: a term twice in a segment is counted twice
-            else:
-                matched[term.entry_id] = matched.get(term.entry_id, 0) + 1
-        forbidden_found += len(verification.forbidden_found)
+        claimed: set[int] = set()  # where a hypothesis term starts that stood for an occurrence
+        for match in matches:
+            for term in required_terms([match], lang)[0]:
+                approved.setdefault(
+                    term.entry_id, term.alternatives[0] if term.alternatives else ""
+                )
+                occurrences[term.entry_id] = occurrences.get(term.entry_id, 0) + 1
+                if _claim(hypothesis, term, lang, claimed):
+                    matched[term.entry_id] = matched.get(term.entry_id, 0) + 1
+        terms = glossary.requirements(source, lang)
+        forbidden_found += len(verify(hypothesis, terms, lang, inflections=False).forbidden_found)
     stats = tuple(
         TermStat(entry_id, approved[entry_id], count, matched.get(entry_id, 0))
         for entry_id, count in sorted(occurrences.items())
@@ -334,3 +376,16 @@ def terminology_accuracy(
         forbidden_found=forbidden_found,
         terms=stats,
     )
+
+
+def _claim(hypothesis: str, term: RequiredTerm, lang: str, claimed: set[int]) -> bool:
+    """Take the first occurrence of one of ``term``'s alternatives in ``hypothesis`` that no
+    other source occurrence took yet; False when none is left."""
+    from mt.terminology.verification import term_starts
+
+    for alternative in term.alternatives:
+        for start in term_starts(hypothesis, alternative, lang, term.case):
+            if start not in claimed:
+                claimed.add(start)
+                return True
+    return False

@@ -280,6 +280,25 @@ def contains_term(
     return _contains(_Target(text), term, lang, case, _INFLECT if inflections else _EXACT)
 
 
+def term_starts(text: str, term: str, lang: str, case: CasePolicy = CasePolicy.EXACT) -> list[int]:
+    """Where ``term`` stands in ``text`` as written, in order: the exact mode of :func:`verify`
+    (word boundaries at both ends, a capital first letter at a sentence start for ``exact``
+    terms), one start per occurrence, for counting them (``mt score``'s terminology accuracy)."""
+    term = _one_line(term)
+    if not term:
+        return []
+    pattern = _term_pattern(term, lang, _EXACT, case is _IGNORE)
+    starts = {match.start() for match in pattern.finditer(text)}
+    if case is CasePolicy.EXACT and term[:1] != term[:1].upper():
+        capital = _term_pattern(capitalize_first(term), lang, _EXACT, False)
+        starts.update(
+            match.start()
+            for match in capital.finditer(text)
+            if at_sentence_start(text, match.start())
+        )
+    return sorted(starts)
+
+
 def find_forbidden(text: str, term: str, lang: str, *, inflections: bool = False) -> bool:
     """Whether forbidden ``term`` is in ``text``: any case, acronyms exactly ("IS" is not "is")."""
     return _holds_forbidden(_Target(text), " ".join(term.split()), lang, inflections)
