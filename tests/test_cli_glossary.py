@@ -137,3 +137,85 @@ def test_export_stdout_needs_format(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["glossary", "export", "-o", "-"])
     assert result.exit_code == 2
     assert "--format" in result.output
+
+
+@pytest.mark.parametrize(
+    ("file_format", "lang"), [("csv", "fr"), ("tsv", "de"), ("csv", None), ("tbx", None)]
+)
+def test_every_export_of_the_shipped_glossary_imports_back(
+    runner: CliRunner, tmp_path: Path, file_format: str, lang: str | None
+) -> None:
+    """The two-column export writes a row per Dutch form; forms that differ in case only
+    ("Internationale Coalitie tegen Daesh", "internationale ...") make one id, merged back."""
+    exported = tmp_path / f"export.{file_format}"
+    only = ["--lang", lang] if lang else []
+    result = runner.invoke(cli, ["glossary", "export", "-o", str(exported), *only])
+    assert result.exit_code == 0, result.output
+    back = tmp_path / "back.tsv"
+    result = runner.invoke(cli, ["glossary", "import", str(exported), "-o", str(back), *only])
+    assert result.exit_code == 0, result.output
+    glossary = load_glossary([back])
+    # Each Dutch form the export holds asks the same approved term as in the shipped glossary
+    # (a two-column file has every form, copying a do-not-translate one; a term set the first).
+    for code in [lang] if lang else ["fr", "de", "en"]:
+        for entry in load_glossary().entries:
+            forms = entry.source[:1] if file_format == "csv" and not lang else entry.source
+            for form in forms:
+                wanted = form if entry.dnt and lang else entry.targets[code].approved
+                found = {e.targets[code].approved for e in glossary.entries if form in e.source}
+                assert found == {wanted}, (code, form)
+
+
+def test_import_numbers_a_taken_id_when_the_rows_differ(runner: CliRunner, tmp_path: Path):
+    source = tmp_path / "deepl.csv"
+    source.write_text(
+        "Coalitie,Coalition\ncoalitie,coalition gouvernementale\nCOALITIE,Coalition\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.tsv"
+    result = runner.invoke(cli, ["glossary", "import", str(source), "-o", str(out), "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    entries = {entry.id: entry for entry in load_glossary([out]).entries}
+    assert entries["coalitie"].source == ("Coalitie", "COALITIE")
+    assert entries["coalitie-2"].source == ("coalitie",)
+    assert entries["coalitie-2"].targets["fr"].approved == "coalition gouvernementale"
+
+
+def test_validate_reports_a_duplicate_id_on_a_row_with_other_problems(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path / "g.tsv",
+        "irak\tIrak\tIrak\tIrak\tIraq\t\texact\t\t",
+        "irak\tBagdad\t\tBagdad\tBaghdad\t\texact\t\t",  # 3: empty fr, and irak again
+        "syrie\tSyrië\tSyrie\tSyrien\tSyria\t\tsometimes\t\t",  # 4: bad case policy
+        "syrie\tDamascus\tDamas\tDamaskus\tDamascus\t\texact\t\t",  # 5: syrie again
+    )
+    result = runner.invoke(cli, ["glossary", "validate", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{path}:3: empty fr term (or mark the entry dnt)",
+        f'{path}:3: duplicate entry id "irak" (first at {path}:2)',
+        f'{path}:4: bad case policy "sometimes"; use one of: exact, strict, ignore',
+        f'{path}:5: duplicate entry id "syrie" (first at {path}:4)',
+    ]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+@pytest.mark.parametrize("command", ["import", "export"])
+def test_written_glossaries_follow_the_umask(
+    runner: CliRunner, tmp_path: Path, umask: int, command: str
+) -> None:
+    import os
+
+    source = write(tmp_path / "g.tsv", "irak\tIrak\tIrak\tIrak\tIraq\t\texact\t\t")
+    out = tmp_path / "out.tsv"
+    args = ["import", str(source)] if command == "import" else ["export", str(source)]
+    previous = os.umask(umask)
+    try:
+        result = runner.invoke(cli, ["glossary", *args, "-o", str(out)])
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert [p.name for p in tmp_path.iterdir()] != [] and not list(tmp_path.glob(".*.tmp"))

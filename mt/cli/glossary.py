@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -46,16 +45,19 @@ def _problem_dict(problem: MtError) -> dict[str, object]:
 def _write_atomic(path: Path, text: str) -> None:
     """Write through a temporary file in the same folder, so no half-written file is ever seen."""
     folder = path.parent if str(path.parent) else Path(".")
+    # A name of its own, opened with "x" rather than made by mkstemp: the file then gets the
+    # permissions the umask gives every other file mt writes, not mkstemp's 0600.
+    temporary = folder / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        stream = open(temporary, "x", encoding="utf-8", newline="")  # noqa: SIM115 (closed below)
     except OSError as error:
         raise InputError(f"cannot write here: {error.strerror}", Location(path)) from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        with stream:
             stream.write(text)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 

@@ -29,6 +29,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from mt.core.errors import GlossaryError, InputError, Location, MtError
@@ -167,7 +168,29 @@ def read_table(
         entry = entry_from_row(cells, where, problems)
         if entry is not None:
             entries.append(entry)
-    return entries, problems
+    return _own_ids(entries), problems
+
+
+def _own_ids(entries: Sequence[Entry]) -> list[Entry]:
+    """Entries of a term list, whose ids are made from their Dutch terms, each with an id of its
+    own. Forms that differ in case make one id ("Internationale Coalitie", "internationale
+    coalitie"): rows that also ask the same of every language are one concept written two ways,
+    merged into one entry with both forms (as a two-column export writes one row per Dutch form);
+    any other row whose id is taken gets the next free number ("coalitie-2")."""
+    kept: dict[str, Entry] = {}
+    for entry in entries:
+        first = kept.get(entry.id)
+        if first is None:
+            kept[entry.id] = entry
+        elif (first.targets, first.case, first.dnt) == (entry.targets, entry.case, entry.dnt):
+            forms = first.source + tuple(f for f in entry.source if f not in first.source)
+            kept[entry.id] = replace(first, source=forms)
+        else:
+            number = 2
+            while f"{entry.id}-{number}" in kept:
+                number += 1
+            kept[f"{entry.id}-{number}"] = replace(entry, id=f"{entry.id}-{number}")
+    return list(kept.values())
 
 
 def write_table(entries: Iterable[Entry], delimiter: str = ",", lang: str | None = None) -> str:

@@ -298,6 +298,9 @@ def parse_tsv(text: str, path: Path | str = "<string>") -> tuple[list[Entry], li
     problems: list[MtError] = []
     entries: list[Entry] = []
     header: list[str] | None = None
+    # Where each id was first seen, and whether that row made an entry: a row with other problems
+    # makes none, so :func:`cross_check` never sees its id; a duplicate it is part of is told here.
+    first_ids: dict[str, tuple[Location, bool]] = {}
     for number, raw in enumerate(numbered_lines(text), start=1):
         line = raw.rstrip("\r\n")
         if not line.strip() or line.lstrip().startswith("#"):
@@ -316,12 +319,27 @@ def parse_tsv(text: str, path: Path | str = "<string>") -> tuple[list[Entry], li
                 MtError(f"row has {len(cells)} cells, the header has {len(header)}{hint}", where)
             )
             continue
-        entry = entry_from_row(dict(zip(header, cells, strict=True)), where, problems)
+        row = dict(zip(header, cells, strict=True))
+        entry = entry_from_row(row, where, problems)
         if entry is not None:
             entries.append(entry)
+        row_id = entry.id if entry is not None else _row_id(row)
+        if row_id:
+            first = first_ids.setdefault(row_id, (where, entry is not None))
+            if first[0] is not where and not (first[1] and entry is not None):
+                problems.append(
+                    MtError(f'duplicate entry id "{row_id}" (first at {first[0]})', where)
+                )
     if header is None:
         problems.append(MtError("no header row (id, nl, fr, de, en, ...)", Location(path)))
     return entries, problems
+
+
+def _row_id(row: Mapping[str, str]) -> str:
+    """The id a row gives its entry (its own, or made from its Dutch term), even when the row has
+    problems; "" when it has neither."""
+    source = next((form for form in _split_cell(row.get(SOURCE_LANG, "")) if form), "")
+    return row.get("id") or (slug(source) if source else "")
 
 
 def _check_header(header: list[str], where: Location) -> list[MtError]:
