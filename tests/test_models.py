@@ -289,3 +289,43 @@ def test_models_list_imports_no_torch() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().endswith("LIGHT"), result.stdout
+
+
+@pytest.mark.parametrize(
+    ("override", "row"),
+    [
+        # a multilingual folder gets the language's token, as translating chooses it at load
+        ("de=<multi>", (">>deu<<", True, ">>deu<<")),
+        ("fr=<multi>", (">>fra<<", True, ">>fra<<")),
+        ("de=<multi>>>nld<<", (">>nld<<", True, ">>nld<<")),
+        ("de=<multi>>>xyz<<", (">>xyz<<", False, ">>xyz<< (not in the model)")),
+        ("de=<bilingual>", (None, True, "-")),
+        ("de=<bilingual>>>deu<<", (">>deu<<", False, ">>deu<< (not in the model)")),
+        ("de=<nowhere>", (None, None, "?")),
+    ],
+)
+def test_models_list_shows_the_token_translating_will_use(
+    tiny_multilingual_dir: Path,
+    tiny_model_dir: Path,
+    tmp_path: Path,
+    override: str,
+    row: tuple[str | None, bool | None, str],
+) -> None:
+    places = {
+        "<multi>": str(tiny_multilingual_dir),
+        "<bilingual>": str(tiny_model_dir),
+        "<nowhere>": str(tmp_path / "nowhere"),
+    }
+    for placeholder, path in places.items():
+        override = override.replace(placeholder, path)
+    lang = override[:2]
+    listed = CliRunner().invoke(cli, ["models", "list", "--json", "--model", override])
+    assert listed.exit_code == 0, listed.output
+    (found,) = [r for r in json.loads(listed.stdout)["models"] if r["lang"] == lang]
+    assert (found["target_token"], found["target_token_listed"]) == row[:2]
+    table = CliRunner().invoke(cli, ["models", "list", "--model", override])
+    (line,) = [line for line in table.stdout.splitlines() if line.startswith(f"nl->{lang} ")]
+    assert f"  {row[2]}  " in line + "  "  # the token column
+    if row[1] is True and row[0] is not None:  # what loading chooses, without --model's hint
+        spec = resolve_models([lang], parse_model_overrides([override]))[lang]
+        assert load_model(spec, weights=False).target_token == row[0]

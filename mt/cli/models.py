@@ -10,6 +10,7 @@ import click
 
 from mt.core.config import load_config
 from mt.engines.models import (
+    DEFAULT_MODELS,
     SOURCE_LANG,
     SUPPORTED_LANGS,
     ModelSpec,
@@ -17,6 +18,7 @@ from mt.engines.models import (
     locate_model,
     parse_model_overrides,
     parse_pivots,
+    preview_target_token,
     resolve_models,
 )
 
@@ -40,7 +42,8 @@ def list_models(models: Sequence[str], pivots: Sequence[str], as_json: bool) -> 
     """List each direction's model (or route), target token and where it is found locally.
 
     Nothing is loaded and nothing is downloaded: a model is "available" when its folder exists or
-    its snapshot is in the Hugging Face cache.
+    its snapshot is in the Hugging Face cache. The token is the one translating will use, read
+    from a local model's vocabulary ("?": the model is not here to read).
     """
     specs = resolve_models(
         SUPPORTED_LANGS, parse_model_overrides(models), load_config(), parse_pivots(pivots)
@@ -54,7 +57,7 @@ def list_models(models: Sequence[str], pivots: Sequence[str], as_json: bool) -> 
         (
             row["direction"],
             row["model"],
-            row["target_token"] or "-",
+            _token_cell(row),
             row["location"] if row["available"] else "MISSING",
             row["path"],
         )
@@ -79,12 +82,18 @@ def _rows(spec: ModelSpec) -> list[dict[str, Any]]:
     for leg, source in legs:
         assert leg is not None
         location = locate_model(leg)
+        # The token translate will put in front: given, or read from a local model's vocabulary
+        # (a multilingual model given by --model gets >>deu<< at load, not from the registry).
+        token = preview_target_token(leg, location)
         rows.append(
             {
                 "lang": spec.lang,
                 "direction": f"{source}->{leg.lang}",
                 "model": leg.model,
-                "target_token": leg.target_token,
+                "target_token": token.token,
+                "target_token_listed": token.listed,
+                # a model that is not here and not the registry's: its token is chosen at load
+                "target_token_known": token.listed is not None or _registry(leg),
                 "revision": location.revision or leg.revision,
                 "via": spec.via.lang if spec.via else None,
                 "available": location.available,
@@ -93,3 +102,17 @@ def _rows(spec: ModelSpec) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _registry(spec: ModelSpec) -> bool:
+    default = DEFAULT_MODELS[spec.lang]
+    return (spec.model, spec.target_token) == (default.model, default.target_token)
+
+
+def _token_cell(row: dict[str, Any]) -> str:
+    token = row["target_token"]
+    if not row["target_token_known"]:
+        return f"{token}?" if token else "?"
+    if token is None:
+        return "-"
+    return token if row["target_token_listed"] is not False else f"{token} (not in the model)"

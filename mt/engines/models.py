@@ -481,6 +481,34 @@ def _load_weights(folder: Path, device: str) -> Any:
     return model.to(device).eval()
 
 
+@dataclass(frozen=True)
+class TokenPreview:
+    """The target token loading a model will choose, read from its ``vocab.json`` alone (``mt
+    models list`` loads nothing): ``token`` None for a bilingual model; ``listed`` whether the
+    model knows it (False: loading will fail), None when the folder could not be read."""
+
+    token: str | None
+    listed: bool | None
+
+
+def preview_target_token(spec: ModelSpec, location: ModelLocation) -> TokenPreview:
+    """What :func:`choose_target_token` will choose for ``spec`` from the model at ``location``,
+    without loading its tokenizer: the same rule, on the vocabulary's ``>>xxx<<`` entries."""
+    if not location.available:
+        return TokenPreview(spec.target_token, None)
+    try:
+        vocab = json.loads((location.path / "vocab.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return TokenPreview(spec.target_token, None)
+    if not isinstance(vocab, dict):
+        return TokenPreview(spec.target_token, None)
+    listed = [key for key in vocab if key.startswith(">>") and key.endswith("<<")]
+    if spec.target_token is None and not listed:
+        return TokenPreview(None, True)
+    wanted = spec.target_token or f">>{ISO639_3.get(spec.lang, spec.lang)}<<"
+    return TokenPreview(wanted, wanted in listed or bool(spec.target_token and wanted in vocab))
+
+
 def choose_target_token(spec: ModelSpec, tokenizer: Any, folder: Path) -> str | None:
     """The token to put before each source: given, or ``>>iso639-3<<`` for a multilingual model."""
     listed = list(getattr(tokenizer, "supported_language_codes", []) or [])
