@@ -329,3 +329,57 @@ def test_models_list_shows_the_token_translating_will_use(
     if row[1] is True and row[0] is not None:  # what loading chooses, without --model's hint
         spec = resolve_models([lang], parse_model_overrides([override]))[lang]
         assert load_model(spec, weights=False).target_token == row[0]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named", "not_named"),
+    [
+        # everything missing: every model in one message, not the first alone
+        (
+            [],
+            ["opus-mt-nl-fr", "opus-mt-tc-big-gmw-gmw", "opus-mt-nl-en", "3 models"],
+            [],
+        ),
+        # what is here is not named; a missing folder is named as a folder
+        (["de=<tiny>", "en=<nowhere>"], ["opus-mt-nl-fr", "folder <nowhere>", "2 models"], ["de"]),
+    ],
+)
+def test_translate_names_every_missing_model_at_once(
+    tmp_path: Path,
+    tiny_multilingual_dir: Path,
+    overrides: list[str],
+    named: list[str],
+    not_named: list[str],
+) -> None:
+    places = {"<tiny>": str(tiny_multilingual_dir), "<nowhere>": str(tmp_path / "nowhere")}
+    release = tmp_path / "release.nl.txt"
+    release.write_text("De minister is in Irak.\n", encoding="utf-8")
+    args = ["translate", str(release), "--to", "fr,de,en", "--out", str(tmp_path / "out")]
+    for override in overrides:
+        for placeholder, path in places.items():
+            override = override.replace(placeholder, path)
+        args += ["--model", override]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    message = result.stderr
+    for fragment in named:
+        for placeholder, path in places.items():
+            fragment = fragment.replace(placeholder, path)
+        assert fragment in message, (fragment, message)
+    for lang in not_named:
+        assert f"nl->{lang}:" not in message
+    assert "HF_HUB_OFFLINE forbids downloading" in message
+    assert "--model LANG=PATH" in message
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_models_the_hub_can_provide_are_left_to_download(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
+    monkeypatch.setattr(models, "_hub_reachable", lambda: True)
+    models.check_available(list(DEFAULT_MODELS.values()))  # no error: each will be fetched
+    monkeypatch.setattr(models, "_hub_reachable", lambda: False)
+    with pytest.raises(ModelNotFoundError, match="3 models are not available"):
+        models.check_available(list(DEFAULT_MODELS.values()))

@@ -32,12 +32,14 @@ too, which only costs a cache miss).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import socket
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -269,12 +271,34 @@ def locate_model(spec: ModelSpec) -> ModelLocation:
     return ModelLocation("missing", repo)
 
 
+# How a person points a direction at another model, in messages: ``mt translate`` and ``mt models``
+# take ``--model LANG=...``; ``mt bench`` has no --model and names models inside each system
+# (:func:`override_hint` sets its wording while a system translates).
+_OVERRIDE_HINT: ContextVar[str] = ContextVar("override_hint", default="--model {lang}={value}")
+
+
+@contextlib.contextmanager
+def override_hint(template: str) -> Iterator[None]:
+    """Within the block, messages say ``template`` (with ``{lang}`` and ``{value}``) where they
+    would say ``--model LANG=PATH``."""
+    token = _OVERRIDE_HINT.set(template)
+    try:
+        yield
+    finally:
+        _OVERRIDE_HINT.reset(token)
+
+
+def _override(lang: str, value: str) -> str:
+    return _OVERRIDE_HINT.get().format(lang=lang, value=value)
+
+
 def _not_found(spec: ModelSpec, location: ModelLocation, why: str) -> ModelNotFoundError:
     if _looks_like_path(spec.model):
         state = "is not a folder" if Path(spec.model).expanduser().exists() else "does not exist"
         return ModelNotFoundError(
             f"model folder {spec.model} for nl->{spec.lang} {state}; "
-            f"give an existing folder with --model {spec.lang}=PATH or in [models] of .mt.toml"
+            f"give an existing folder with {_override(spec.lang, 'PATH')} or in [models] of "
+            ".mt.toml"
         )
     revision = f" --revision {spec.revision}" if spec.revision else ""
     return ModelNotFoundError(
@@ -282,7 +306,7 @@ def _not_found(spec: ModelSpec, location: ModelLocation, why: str) -> ModelNotFo
         f"not in the Hugging Face cache ({location.path}), and {why}. To provide it, run "
         f"`hf download {spec.model}{revision}` on a connected machine and copy "
         f"{hf_hub_cache()} here (or set HF_HOME), or copy the model folder here and pass "
-        f"--model {spec.lang}=PATH"
+        f"{_override(spec.lang, 'PATH')}"
     )
 
 
@@ -322,6 +346,46 @@ def fetch_model(spec: ModelSpec) -> ModelLocation:
     except Exception as error:  # the hub's errors vary: unknown repo, gated, network dropped
         raise _not_found(spec, location, f"downloading it failed ({error})") from None
     return ModelLocation("hf-cache", Path(folder), Path(folder).name)
+
+
+def check_available(specs: Sequence[ModelSpec]) -> None:
+    """Fail once, naming every model of ``specs`` (pivot legs included) that is neither here nor
+    downloadable, before any is loaded: a run missing three models says so in one message, not
+    one model per run. Models the hub may still provide are left to :func:`fetch_model`."""
+    missing: dict[tuple[str, str | None], tuple[ModelSpec, ModelLocation]] = {}
+    for spec in specs:
+        for leg in (spec.via, spec):
+            if leg is not None and (leg.model, leg.revision) not in missing:
+                location = locate_model(leg)
+                if not location.available:
+                    missing[leg.model, leg.revision] = (leg, location)
+    hub = [item for item in missing.values() if not _looks_like_path(item[0].model)]
+    if hub and not hub_offline() and _hub_reachable():
+        for model, revision in [(leg.model, leg.revision) for leg, _ in hub]:
+            del missing[model, revision]  # downloaded when loaded
+        hub = []
+    if len(missing) < 2:  # one model: fetch_model says the same, with its full hint
+        return
+    why = "HF_HUB_OFFLINE forbids downloading" if hub_offline() else "the hub cannot be reached"
+    lines = []
+    for leg, location in missing.values():
+        if _looks_like_path(leg.model):
+            lines.append(f"  nl->{leg.lang}: folder {leg.model} does not exist")
+        else:
+            revision = f" --revision {leg.revision}" if leg.revision else ""
+            lines.append(
+                f"  nl->{leg.lang}: {leg.model} (not in {location.path}; "
+                f"hf download {leg.model}{revision})"
+            )
+    raise ModelNotFoundError(
+        f"{len(missing)} models are not available"
+        + (f" ({why})" if hub else "")
+        + ":\n"
+        + "\n".join(lines)
+        + f"\nTo provide them, run each `hf download` on a connected machine and copy "
+        f"{hf_hub_cache()} here (or set HF_HOME), or copy the model folders here and pass "
+        f"{_override('LANG', 'PATH')} for each"
+    )
 
 
 # --- loading --------------------------------------------------------------------------------------
@@ -520,6 +584,6 @@ def choose_target_token(spec: ModelSpec, tokenizer: Any, folder: Path) -> str | 
     shown = ", ".join(listed[:12]) + (" ..." if len(listed) > 12 else "") if listed else "none"
     raise ModelLoadError(
         f"model {spec.model} does not know the target token {wanted} for nl->{spec.lang} "
-        f"(it lists {shown}); pick another with --model {spec.lang}=MODEL>>xxx<<",
+        f"(it lists {shown}); pick another with {_override(spec.lang, 'MODEL>>xxx<<')}",
         Location(folder),
     )

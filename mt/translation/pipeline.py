@@ -344,7 +344,7 @@ class Translator:
         mistake costs nothing. ``out_dir`` "-" writes the one translation to :attr:`Summary.stdout`.
         """
         from mt.documents import write_atomic
-        from mt.engines.models import check_langs
+        from mt.engines.models import check_available, check_langs
 
         started = time.perf_counter()
         langs = check_langs(langs)
@@ -352,7 +352,7 @@ class Translator:
             raise InputError("no target language given: use --to, e.g. --to fr,de,en")
         documents, to_stdout = self._read_inputs(inputs, langs, out_dir, format, encoding)
         targets = _plan_outputs(documents, langs, None if to_stdout else out_dir, to_stdout)
-        self.specs(langs)
+        check_available(list(self.specs(langs).values()))  # every missing model in one message
         if self.options.terms != "off":
             _ = self.glossary  # a broken glossary fails before any model loads
         for doc in documents:
