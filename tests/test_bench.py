@@ -139,3 +139,152 @@ def test_bench_unknown_testset_fails_before_translating(tmp_path: Path) -> None:
 def test_command_has_help() -> None:
     result = CliRunner().invoke(cli, ["bench", "--help"])
     assert result.exit_code == 0 and "--system" in result.output
+
+
+# --- what a failed run leaves, and what messages name -------------------------------------------
+
+
+def test_a_failed_run_names_the_systems_model_and_leaves_no_folder(tmp_path: Path) -> None:
+    """mt bench has no --model; a run that fails before its first row makes no bench-results/."""
+    out = tmp_path / "bench-results"
+    system = f"name=gone,model=fr={tmp_path / 'no-such-model'},backend=torch"
+    args = ["bench", "--system", system, "--lang", "fr", "--limit", "1", "--in-process"]
+    result = CliRunner().invoke(cli, [*args, "--out", str(out), "--no-cache"])
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.stderr.split())
+    assert "no-such-model" in message and "model=fr=PATH in the system" in message
+    assert "--model" not in message
+    assert not out.exists()
+
+
+def test_a_conversion_that_fails_apart_names_the_system(tmp_path: Path) -> None:
+    from mt.core.errors import MtError
+    from mt.evaluation.bench import prepare_isolated
+
+    system = parse_system(f"name=gone,model=fr={tmp_path / 'none'},backend=ctranslate2")
+    with pytest.raises(MtError, match="system 'gone' \\(fr\\): .*none.*model=fr=PATH in the sys"):
+        prepare_isolated(system, "fr")
+
+
+# --- result files -------------------------------------------------------------------------------
+
+
+def _row(system: str = "opus", limit: int | None = 100, cache_hits: int = 0, **settings) -> dict:
+    spec = SystemSpec(system, **settings)
+    return {
+        "key": row_key(spec, "flores200-dev", "fr", limit),
+        "system": system,
+        "testset": "flores200-dev",
+        "lang": "fr",
+        "limit": limit,
+        "segments": limit or 997,
+        "settings": spec.settings(),
+        "model_id": "m@1",
+        "scores": {
+            name: {"score": 30.0, "signature": f"{name}-sig"} for name in ("bleu", "chrf", "ter")
+        },
+        "terminology": None,
+        "seconds": 2.0,
+        "load_seconds": 0.5,
+        "convert_seconds": None,
+        "segments_per_s": 50.0,
+        "target_tokens": 1000,
+        "tokens_per_s": 500.0,
+        "peak_rss_mb": 300.0,
+        "cache_hits": cache_hits,
+    }
+
+
+@pytest.mark.parametrize(
+    ("rows", "labels"),
+    [
+        ([_row(), _row("other")], ["opus", "other"]),  # alone in their group: the name
+        ([_row(beam=4), _row(beam=6)], ["opus (beam 4)", "opus (beam 6)"]),
+        ([_row(limit=100), _row(limit=None)], ["opus (limit 100)", "opus (limit all)"]),
+        (
+            [_row(limit=10, backend="torch"), _row(limit=20, backend="ctranslate2")],
+            ["opus (limit 10, backend torch)", "opus (limit 20, backend ctranslate2)"],
+        ),
+        (
+            [_row(models={"fr": "/a"}), _row(models={"fr": "/b"})],
+            ["opus (models fr=/a)", "opus (models fr=/b)"],
+        ),
+    ],
+)
+def test_rows_that_differ_in_settings_or_limit_are_labelled_apart(
+    tmp_path: Path, rows: list[dict], labels: list[str]
+) -> None:
+    from mt.evaluation.bench import chart_points, environment, markdown_table, row_labels
+
+    assert row_labels(rows) == labels
+    table = markdown_table(rows, environment())
+    for label in labels:
+        assert f"| {label} | flores200-dev | fr |" in table
+    assert [label for label, _, _ in chart_points(rows)[0]] == [
+        f"{label} (flores200-dev, fr)" for label in labels
+    ]
+
+
+def test_a_row_served_from_the_cache_is_not_plotted_as_a_speed(tmp_path: Path) -> None:
+    from mt.evaluation.bench import chart_points, plot_quality_vs_speed
+
+    rows = [_row(beam=4), _row(beam=6, cache_hits=40)]
+    points, left_out = chart_points(rows)
+    assert [label for label, _, _ in points] == ["opus (beam 4) (flores200-dev, fr)"]
+    assert left_out == ["opus (beam 6) (flores200-dev, fr)"]
+    chart = tmp_path / "quality_vs_speed.png"
+    plot_quality_vs_speed(rows, chart)
+    assert chart.read_bytes()[:4] == b"\x89PNG"
+    assert [path.name for path in tmp_path.iterdir()] == [chart.name]
+
+
+def test_results_are_written_through_temporary_files_of_their_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from mt.evaluation import bench
+
+    out = tmp_path / "results"
+    out.mkdir()
+    # another run's (or a crashed run's) temporary file under the old fixed name is left alone
+    (out / ".results.json.tmp").mkdir()
+    bench.write_results(out, [_row()], chart=False)
+    assert json.loads((out / "results.json").read_text())["rows"][0]["system"] == "opus"
+    before = sorted(path.name for path in out.iterdir())
+
+    def interrupted(source: str, target: str) -> None:
+        raise KeyboardInterrupt  # Ctrl-C between writing and renaming
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        bench.write_results(out, [_row(), _row("other")], chart=True)
+    assert sorted(path.name for path in out.iterdir()) == before  # no temporary file left
+
+
+def test_the_mt_version_is_the_installed_distributions() -> None:
+    from importlib import metadata
+
+    from mt.evaluation.bench import environment
+
+    assert environment()["versions"]["mt"] == metadata.version("mt-press")
+
+
+def test_the_first_ctranslate2_row_reports_its_conversion_apart(
+    tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    """The model is converted once, before the first row and outside its load time."""
+    out = tmp_path / "results"
+    system = f"name=fast,model=fr={tiny_model_dir},backend=ctranslate2,beam=1,terms=off"
+    args = ["bench", "--system", system, "--lang", "fr", "--limit", "2", "--in-process"]
+    args += ["--testset", "flores200-dev", "--testset", "flores200-devtest", "--no-cache"]
+    result = CliRunner().invoke(cli, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "flores200-dev (nl->fr): converted the model to CTranslate2 in" in result.stderr
+    first, second = json.loads((out / "results.json").read_text())["rows"]
+    assert first["convert_seconds"] > 0 and second["convert_seconds"] is None
+    table = (out / "results.md").read_text()
+    assert "convert s: the one-time conversion of the model to CTranslate2" in table
+    tsv = [line.split("\t") for line in (out / "results.tsv").read_text().splitlines()]
+    converted = dict(zip(tsv[0], tsv[1], strict=True))["convert_seconds"]
+    assert float(converted) == pytest.approx(first["convert_seconds"])

@@ -82,7 +82,7 @@ def command(
 ) -> None:
     """Translate test sets with each system, then score (BLEU, chrF, TER, terminology accuracy)
     and time them. A re-run skips rows already in OUT/results.json."""
-    require_extras("translate", "score")
+    require_extras("bench")
     systems = [parse_system(spec) for spec in system_specs]
     if systems_file is not None:
         systems += load_systems_file(systems_file)

@@ -16,13 +16,19 @@ or as ``[[system]]`` tables of a TOML file (``--systems bench.toml``)::
     models = { fr = "/models/opus-mt-nl-fr" }
 
 Each system translates in a process of its own (``spawn``), so that its peak memory (the child's
-``ru_maxrss``) is its own and not the high-water mark of an earlier system. Translations go through
+``ru_maxrss``) is its own and not the high-water mark of an earlier system. A CTranslate2 system
+whose model is not converted yet is converted first, in a process of its own too: the one-time
+conversion (it loads the model through transformers) is reported apart (``convert_seconds``), not
+in the row's load time and peak memory. Translations go through
 :class:`mt.translation.pipeline.Translator`, which keeps them in the translation cache; rows carry
-the number of cache hits, since cached segments make the speed figures meaningless.
+the number of cache hits, since cached segments make the speed figures meaningless (such rows are
+marked in ``results.md`` and left out of the chart).
 
 After every row, ``results.json``, ``results.tsv`` and ``results.md`` are rewritten (atomically);
 a re-run skips the rows already in ``results.json`` (keyed by system, test set, language, slice
-and settings), so a run that stopped part-way resumes where it stopped.
+and settings), so a run that stopped part-way resumes where it stopped. Rows that differ only in
+settings or ``--limit`` (a re-run of a system under one name) are labelled by what differs.
+The output folder is made when the first row is written: a run that fails before leaves none.
 """
 
 from __future__ import annotations
@@ -179,16 +185,14 @@ class Translated:
     model_id: str  # with its revision
 
 
-def translate_testset(
-    system: SystemSpec, lang: str, sources: Sequence[str], cache: Path | None
-) -> Translated:
-    """Translate ``sources`` into ``lang`` with ``system``, here (see :func:`run_isolated`)."""
-    import resource
+# How mt bench points a direction at a model, for messages that would say --model LANG=PATH.
+_MODEL_HINT = "model={lang}={value} in the system (--system, or models in --systems)"
 
-    from mt.engines.models import load_model
-    from mt.translation.pipeline import TranslateOptions, Translator
 
-    options = TranslateOptions(
+def _options(system: SystemSpec, cache: Path | None) -> Any:
+    from mt.translation.pipeline import TranslateOptions
+
+    return TranslateOptions(
         models=dict(system.models),
         backend=system.backend,
         beam=system.beam,
@@ -199,7 +203,19 @@ def translate_testset(
         cache=cache,
         use_cache=cache is not None,
     )
-    with Translator(options) as translator:
+
+
+def translate_testset(
+    system: SystemSpec, lang: str, sources: Sequence[str], cache: Path | None
+) -> Translated:
+    """Translate ``sources`` into ``lang`` with ``system``, here (see :func:`run_isolated`)."""
+    import resource
+
+    from mt.engines.models import load_model, override_hint
+    from mt.translation.pipeline import Translator
+
+    # mt bench has no --model: a message about a model names the system's model= instead
+    with override_hint(_MODEL_HINT), Translator(_options(system, cache)) as translator:
         started = time.perf_counter()
         backend = translator.backend(lang)  # loading is timed apart from translating
         loaded = time.perf_counter()
@@ -244,6 +260,53 @@ def run_isolated(
     return outcome
 
 
+def converts_first(system: SystemSpec) -> bool:
+    """Whether ``system`` runs CTranslate2, whose model is converted on first use."""
+    if system.backend == "torch":
+        return False
+    from mt.engines.backends import available_backends
+
+    return system.backend == "ctranslate2" or "ctranslate2" in available_backends()
+
+
+def prepare_system(system: SystemSpec, lang: str) -> float | None:
+    """Open ``system``'s backend for ``lang`` here, converting its model to CTranslate2 if that was
+    not done yet; the seconds a conversion took, or None when none was needed."""
+    from mt.engines.backends.ct2 import METADATA_FILE, ct2_cache_dir
+    from mt.engines.models import override_hint
+    from mt.translation.pipeline import Translator
+
+    def converted() -> set[Path]:
+        return set(ct2_cache_dir().glob(f"*/*/{METADATA_FILE}"))
+
+    before = converted()
+    started = time.perf_counter()
+    with override_hint(_MODEL_HINT), Translator(_options(system, None)) as translator:
+        translator.backend(lang)
+    seconds = time.perf_counter() - started
+    return seconds if converted() - before else None
+
+
+def _prepare_child(system: SystemSpec, lang: str) -> Any:
+    try:
+        return prepare_system(system, lang)
+    except MtError as error:
+        return ("error", str(error))
+
+
+def prepare_isolated(system: SystemSpec, lang: str) -> float | None:
+    """:func:`prepare_system` in a fresh process: the conversion's memory stays out of the row."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        outcome = pool.submit(_prepare_child, system, lang).result()
+    if isinstance(outcome, tuple):
+        raise MtError(f"system {system.name!r} ({lang}): {outcome[1]}")
+    return outcome
+
+
 def score_row(
     system: SystemSpec,
     testset: Any,
@@ -251,6 +314,7 @@ def score_row(
     key: str,
     limit: int | None,
     glossary: Any,
+    convert_seconds: float | None = None,
 ) -> dict[str, Any]:
     """One result row: scores with signatures, speed, memory, and how they were obtained."""
     from mt.evaluation.score import corpus_scores, make_metrics, terminology_accuracy
@@ -283,6 +347,8 @@ def score_row(
         "terminology": terms,
         "seconds": seconds,
         "load_seconds": translated.load_seconds,
+        # the one-time CTranslate2 conversion before this row, in its own process (None: none)
+        "convert_seconds": convert_seconds,
         "segments_per_s": len(hyps) / seconds if seconds else None,
         "target_tokens": translated.target_tokens,
         "tokens_per_s": translated.target_tokens / seconds if seconds else None,
@@ -338,7 +404,6 @@ def run_bench(
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise InputError(f"system names must differ: {', '.join(duplicates)} given twice")
-    out_dir.mkdir(parents=True, exist_ok=True)
     rows = read_results(out_dir / "results.json")
     done = {row["key"] for row in rows}
     # Load every test set first, so that a bad name fails before an hour of translating.
@@ -346,6 +411,8 @@ def run_bench(
         (name, lang): load_testset(name, lang, limit=limit) for name in testsets for lang in langs
     }
     translate = run_isolated if isolate else translate_testset
+    prepare = prepare_isolated if isolate else prepare_system
+    prepared: set[tuple[str, str]] = set()
     jobs = [(system, name, lang) for system in systems for name in testsets for lang in langs]
     for number, (system, name, lang) in enumerate(jobs, 1):
         key = row_key(system, name, lang, limit)
@@ -354,10 +421,17 @@ def run_bench(
             progress(f"{label}: already in results.json, skipped")
             continue
         testset = sets[(name, lang)]
+        convert_seconds = None
+        if (system.name, lang) not in prepared and converts_first(system):
+            # Convert apart, so this row's load time and peak memory are the system's own.
+            convert_seconds = prepare(system, lang)
+            if convert_seconds is not None:
+                progress(f"{label}: converted the model to CTranslate2 in {convert_seconds:.1f} s")
+        prepared.add((system.name, lang))
         progress(f"{label}: translating {len(testset)} segments")
         translated = translate(system, lang, testset.sources, cache)
         glossary = _glossary_for(system, glossary_paths)
-        row = score_row(system, testset, translated, key, limit, glossary)
+        row = score_row(system, testset, translated, key, limit, glossary, convert_seconds)
         rows.append(row)
         write_results(out_dir, rows, chart=False)
         bleu = row["scores"]["bleu"]["score"]
@@ -365,7 +439,8 @@ def run_bench(
             f"{label}: BLEU {bleu:.1f}, {row['segments_per_s']:.1f} segments/s, "
             f"{row['peak_rss_mb']:.0f} MB peak"
         )
-    write_results(out_dir, rows, chart=True)
+    if rows:
+        write_results(out_dir, rows, chart=True)
     return rows
 
 
@@ -396,24 +471,38 @@ def read_results(path: Path) -> list[dict[str, Any]]:
         ) from None
 
 
+def _temporary(path: Path) -> Path:
+    """A name of its own beside ``path``: two runs writing one folder never share a file."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp{path.suffix}")
+
+
 def _write_atomic(path: Path, text: str) -> None:
-    # Never a half-written results file: a reader (or a resumed run) sees the old or the new one.
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    # Never a half-written results file: a reader (or a resumed run) sees the old or the new one,
+    # and a failure or Ctrl-C between writing and renaming leaves no temporary file behind.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = _temporary(path)
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 TSV_COLUMNS = (
     "system", "testset", "lang", "segments", "model_id", "backend", "beam", "terms",
     "bleu", "chrf", "ter", "term_accuracy", "segments_per_s", "tokens_per_s", "seconds",
     "load_seconds", "peak_rss_mb", "cache_hits", "bleu_signature", "chrf_signature",
-    "ter_signature",
+    "ter_signature", "limit", "convert_seconds", "label",
 )  # fmt: skip
 
 
-def _flat(row: dict[str, Any]) -> dict[str, Any]:
+def _flat(row: dict[str, Any], label: str = "") -> dict[str, Any]:
     settings, scores, terms = row["settings"], row["scores"], row.get("terminology") or {}
     return {
+        "label": label or row["system"],
+        "limit": row.get("limit"),
+        "convert_seconds": row.get("convert_seconds"),
         "system": row["system"],
         "testset": row["testset"],
         "lang": row["lang"],
@@ -439,8 +528,8 @@ def write_results(out_dir: Path, rows: Sequence[dict[str, Any]], *, chart: bool 
     document = {"mt_bench": 1, "environment": environment(), "rows": list(rows)}
     _write_atomic(out_dir / "results.json", json.dumps(document, indent=1, ensure_ascii=False))
     lines = ["\t".join(TSV_COLUMNS)]
-    for row in rows:
-        flat = _flat(row)
+    for row, label in zip(rows, row_labels(rows), strict=True):
+        flat = _flat(row, label)
         lines.append("\t".join("" if flat[c] is None else str(flat[c]) for c in TSV_COLUMNS))
     _write_atomic(out_dir / "results.tsv", "\n".join(lines) + "\n")
     _write_atomic(out_dir / "results.md", markdown_table(rows, document["environment"]))
@@ -452,29 +541,72 @@ def _number(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+# What may tell apart rows of one system on one test set and language, in the order labels name it.
+_LABEL_PARTS = ("limit", "backend", "beam", "terms", "batch_size", "device", "glossary", "models")
+
+
+def _setting_text(key: str, row: dict[str, Any]) -> str:
+    value = row.get("limit") if key == "limit" else row["settings"].get(key)
+    if key == "limit":
+        return f"limit {value or 'all'}"
+    if key == "beam":
+        return f"beam {value or 'model'}"
+    if key == "models":
+        return "models " + (",".join(f"{lang}={model}" for lang, model in value.items()) or "-")
+    if key == "glossary":
+        return "glossary " + (",".join(value) or "default")
+    return f"{key.replace('_size', '')} {value}"
+
+
+def row_labels(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """How each row is named for people: its system, and where rows of one system on one test set
+    and language differ (a re-run under the same name with other settings or another --limit),
+    what differs: ``opus (beam 4, limit 200)`` beside ``opus (beam 6, limit 200)``."""
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for index, row in enumerate(rows):
+        groups.setdefault((row["system"], row["testset"], row["lang"]), []).append(index)
+    labels = [row["system"] for row in rows]
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        texts = [{key: _setting_text(key, rows[i]) for key in _LABEL_PARTS} for i in members]
+        differing = [key for key in _LABEL_PARTS if len({text[key] for text in texts}) > 1]
+        for number, (index, text) in enumerate(zip(members, texts, strict=True), 1):
+            parts = [text[key] for key in differing] or [f"run {number}"]
+            labels[index] = f"{rows[index]['system']} ({', '.join(parts)})"
+    return labels
+
+
 def markdown_table(rows: Sequence[dict[str, Any]], env: dict[str, Any]) -> str:
     """The results for people: one table row per system and test set, then how they were made."""
-    columns = "system|test set|lang|backend|beam|terms|BLEU|chrF|TER|TermAcc"
-    columns += "|seg/s|tok/s|wall s|load s|peak MB"
+    columns = "system|test set|lang|segments|backend|beam|terms|BLEU|chrF|TER|TermAcc"
+    columns += "|seg/s|tok/s|wall s|load s|convert s|peak MB"
     head = "| " + " | ".join(columns.split("|")) + " |"
-    lines = ["# mt bench results", "", head, "|" + " --- |" * 15]
-    for row in rows:
-        flat = _flat(row)
+    lines = ["# mt bench results", "", head, "|" + " --- |" * len(columns.split("|"))]
+    for row, label in zip(rows, row_labels(rows), strict=True):
+        flat = _flat(row, label)
         cached = " †" if row["cache_hits"] else ""
         cells = [
-            flat["system"], flat["testset"], flat["lang"], flat["backend"], str(flat["beam"]),
-            flat["terms"], _number(flat["bleu"]), _number(flat["chrf"]), _number(flat["ter"]),
-            _number(flat["term_accuracy"]), _number(flat["segments_per_s"]) + cached,
-            _number(flat["tokens_per_s"]) + cached, _number(flat["seconds"]),
-            _number(flat["load_seconds"]),
-            _number(flat["peak_rss_mb"], 0),
+            flat["label"], flat["testset"], flat["lang"], str(flat["segments"]), flat["backend"],
+            str(flat["beam"]), flat["terms"], _number(flat["bleu"]), _number(flat["chrf"]),
+            _number(flat["ter"]), _number(flat["term_accuracy"]),
+            _number(flat["segments_per_s"]) + cached, _number(flat["tokens_per_s"]) + cached,
+            _number(flat["seconds"]), _number(flat["load_seconds"]),
+            _number(flat["convert_seconds"]), _number(flat["peak_rss_mb"], 0),
         ]  # fmt: skip
         lines.append("| " + " | ".join(cells) + " |")
     hardware, versions = env["hardware"], env["versions"]
     if any(row["cache_hits"] for row in rows):
         lines += [
             "",
-            "† some segments came from the translation cache: speed is not decoding speed.",
+            "† some segments came from the translation cache: speed is not decoding speed "
+            "(the chart leaves these rows out; --no-cache measures afresh).",
+        ]
+    if any(row.get("convert_seconds") for row in rows):
+        lines += [
+            "",
+            "convert s: the one-time conversion of the model to CTranslate2, made before the row "
+            "in a process of its own, so neither its time nor its memory is in load s or peak MB.",
         ]
     lines += [
         "",
@@ -492,30 +624,54 @@ def markdown_table(rows: Sequence[dict[str, Any]], env: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def chart_points(
+    rows: Sequence[dict[str, Any]],
+) -> tuple[list[tuple[str, float, float]], list[str]]:
+    """The chart's points, ``(label, target tokens/s, BLEU)``, and the labels of the rows left
+    out: a row served (even partly) from the translation cache, or without a measured time, has
+    no decoding speed to plot."""
+    points, left_out = [], []
+    for row, label in zip(rows, row_labels(rows), strict=True):
+        label = f"{label} ({row['testset']}, {row['lang']})"
+        if row["cache_hits"] or not row["tokens_per_s"]:
+            left_out.append(label)
+        else:
+            points.append((label, float(row["tokens_per_s"]), row["scores"]["bleu"]["score"]))
+    return points, left_out
+
+
 def plot_quality_vs_speed(rows: Sequence[dict[str, Any]], path: Path) -> None:
-    """BLEU against target tokens per second, one labelled point per row."""
+    """BLEU against target tokens per second, one labelled point per row measured afresh."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display: files only
     import matplotlib.pyplot as plt
 
+    points, left_out = chart_points(rows)
     figure, axes = plt.subplots(figsize=(7, 4.5))
-    for row in rows:
-        speed, bleu = row["tokens_per_s"] or 0.0, row["scores"]["bleu"]["score"]
+    for label, speed, bleu in points:
         axes.scatter([speed], [bleu])
-        axes.annotate(
-            f"{row['system']} ({row['testset']}, {row['lang']})",
-            (speed, bleu),
-            textcoords="offset points",
-            xytext=(4, 4),
-            fontsize=8,
-        )
+        axes.annotate(label, (speed, bleu), textcoords="offset points", xytext=(4, 4), fontsize=8)
     axes.set_xlabel("target tokens per second")
     axes.set_ylabel("BLEU")
     axes.set_title("Quality against speed")
     axes.grid(alpha=0.3)
-    figure.tight_layout()
-    temporary = path.with_name(f".{path.name}.tmp.png")
-    figure.savefig(temporary, dpi=120)
-    plt.close(figure)
-    os.replace(temporary, path)
+    if left_out:
+        figure.text(
+            0.01,
+            0.01,
+            f"Not plotted ({len(left_out)}), served from the translation cache: "
+            + "; ".join(left_out),
+            fontsize=7,
+            wrap=True,
+        )
+    figure.tight_layout(rect=(0, 0.06 if left_out else 0, 1, 1))
+    temporary = _temporary(path)
+    try:
+        figure.savefig(temporary, dpi=120, format="png")
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    finally:
+        plt.close(figure)
