@@ -68,6 +68,9 @@ EXTRA_OF_MODULE = {
 # extra for benchmarks/segmentation.py, is not needed by mt bench and not checked for it.
 EXTRA_INCLUDES = {"fast": ("translate",), "bench": ("translate", "score")}
 _NOT_NEEDED = {"bench": ("pysbd",)}
+# The extra each model-running command needs: what a message names when a package of it turns out
+# to be missing mid-command (the chart's matplotlib), as require_extras names it up front.
+_COMMAND_EXTRA = {"translate": "translate", "score": "score", "bench": "bench"}
 
 
 def require_extras(*extras: str) -> None:
@@ -91,11 +94,6 @@ def _missing(command: str, module: str, extra: str | None = None) -> str:
     if EXTRA_OF_MODULE[module] not in (extra, *EXTRA_INCLUDES.get(extra, ())):
         extra = EXTRA_OF_MODULE[module]
     return f"mt {command} needs {module}, which is not installed: {pip_install(extra)}"
-
-
-# The extra each model-running command needs: what a message names when a package of it turns out
-# to be missing mid-command (the chart's matplotlib), as require_extras names it up front.
-_COMMAND_EXTRA = {"translate": "translate", "score": "score", "bench": "bench"}
 
 
 class MtGroup(click.Group):

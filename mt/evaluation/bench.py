@@ -271,7 +271,8 @@ def converts_first(system: SystemSpec) -> bool:
 
 def prepare_system(system: SystemSpec, lang: str) -> float | None:
     """Open ``system``'s backend for ``lang`` here, converting its model to CTranslate2 if that was
-    not done yet; the seconds a conversion took, or None when none was needed."""
+    not done yet: the seconds that took when it converted (one load of the result included), None
+    when nothing needed converting."""
     from mt.engines.backends.ct2 import METADATA_FILE, ct2_cache_dir
     from mt.engines.models import override_hint
     from mt.translation.pipeline import Translator
@@ -605,8 +606,9 @@ def markdown_table(rows: Sequence[dict[str, Any]], env: dict[str, Any]) -> str:
     if any(row.get("convert_seconds") for row in rows):
         lines += [
             "",
-            "convert s: the one-time conversion of the model to CTranslate2, made before the row "
-            "in a process of its own, so neither its time nor its memory is in load s or peak MB.",
+            "convert s: the one-time conversion of the model to CTranslate2, made before the row: "
+            "its time is not in load s; with --isolate (the default) it runs in a process of its "
+            "own, so its memory is not in peak MB either.",
         ]
     lines += [
         "",
