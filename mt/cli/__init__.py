@@ -60,6 +60,7 @@ EXTRA_OF_MODULE = {
     "sacrebleu": "score",
     "matplotlib": "bench",
     "pysbd": "bench",
+    "ray": "ray",
 }
 
 

@@ -11,7 +11,7 @@ import click
 
 from mt.cli import require_extras
 from mt.cli.options import glossary_option, progress_reporter, split_list
-from mt.translation.pipeline import TERM_MODES, TranslateOptions, Translator
+from mt.translation.pipeline import ENGINES, TERM_MODES, TranslateOptions, Translator
 from mt.translation.results import Summary
 
 
@@ -84,6 +84,25 @@ from mt.translation.results import Summary
     help="Translation cache file (default: in the user's cache folder).",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the translation cache.")
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="local",
+    show_default=True,
+    help="local: decode in this process; ray: on a pool of Ray model actors (same outputs).",
+)
+@click.option(
+    "--ray-address",
+    metavar="ADDRESS",
+    help="Ray cluster to use with --engine ray (e.g. ray://head:10001; default: start a local "
+    "instance).",
+)
+@click.option(
+    "--actors",
+    type=click.IntRange(min=1),
+    help="Model actors per language with --engine ray (default: one per CPU of the cluster, "
+    "per GPU with --device cuda).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary lines.")
 def command(
@@ -103,6 +122,9 @@ def command(
     device: str,
     cache_path: Path | None,
     no_cache: bool,
+    engine: str,
+    ray_address: str | None,
+    actors: int | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -116,8 +138,11 @@ def command(
       mt translate release.nl.txt --to fr,de,en --out out/
       mt translate docs/ --to de --model de=/models/opus-mt-tc-big-gmw-gmw
       cat release.txt | mt translate - --to en
+      mt translate archive/ --to fr,de,en --out out/ --engine ray --ray-address auto
     """
-    require_extras("translate")
+    require_extras("translate", *(["ray"] if engine == "ray" else []))
+    if engine != "ray" and (ray_address or actors):
+        raise click.UsageError("--ray-address and --actors go with --engine ray")
     from mt.engines.models import parse_model_overrides, parse_pivots
 
     to_stdout = str(out_dir) == "-" or any(str(path) == "-" for path in inputs)
@@ -135,6 +160,9 @@ def command(
         glossaries=glossaries or None,
         cache=cache_path,
         use_cache=not no_cache,
+        engine=engine,
+        ray_address=ray_address,
+        actors=actors,
     )
     with progress_reporter(enabled=not quiet) as progress, Translator(options, progress) as tr:
         summary = tr.translate_documents(

@@ -16,7 +16,7 @@ stored at once (so Ctrl-C keeps it). Each model loads once per :class:`Translato
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,8 +33,10 @@ if TYPE_CHECKING:
     from mt.engines.models import ModelSpec
     from mt.terminology.glossary import Glossary
     from mt.translation.cache import TranslationCache
+    from mt.translation.cluster import RayEngine
 
 TERM_MODES = ("enforce", "check", "off")
+ENGINES = ("local", "ray")
 ProgressFn = Callable[[str, int, int], None]
 """Called as ``progress(label, done, total)`` while segments are translated."""
 
@@ -55,10 +57,17 @@ class TranslateOptions:
     cache: Path | None = None  # None: the user's cache folder
     use_cache: bool = True
     config: Config | None = None  # None: .mt.toml / [tool.mt] found from the working folder
+    engine: str = "local"  # local | ray (mt.translation.cluster)
+    ray_address: str | None = None  # None with engine "ray": a local Ray instance
+    actors: int | None = None  # model actors per language on Ray; None: from the cluster's CPUs
 
     def __post_init__(self) -> None:
         if self.terms not in TERM_MODES:
             raise InputError(f"unknown --terms mode {self.terms!r}: choose {', '.join(TERM_MODES)}")
+        if self.engine not in ENGINES:
+            raise InputError(f"unknown --engine {self.engine!r}: choose {', '.join(ENGINES)}")
+        if self.actors is not None and self.actors < 1:
+            raise InputError(f"--actors must be at least 1, not {self.actors}")
 
 
 class Translator:
@@ -73,6 +82,7 @@ class Translator:
         self._specs: dict[str, ModelSpec] = {}
         self._glossary: Glossary | None = None
         self._cache: TranslationCache | None = None
+        self._cluster: RayEngine | None = None
         self.load_seconds = 0.0
 
     # --- resources, each made once ---------------------------------------------------------------
@@ -99,30 +109,22 @@ class Translator:
         return {lang: self._specs[lang] for lang in langs}
 
     def backend(self, lang: str) -> Backend:
-        if lang not in self._backends:
+        backend = self._backends.get(lang)
+        # On Ray a language's actor pool is released when the next language's starts.
+        if backend is None or getattr(backend, "released", False):
             started = time.perf_counter()
-            self._backends[lang] = self._open_backend(self.specs([lang])[lang])
+            spec = self.specs([lang])[lang]
+            if self.options.engine == "ray":
+                from mt.translation.cluster import RayEngine
+
+                if self._cluster is None:
+                    self._cluster = RayEngine(self.options)
+                backend = self._cluster.pool(spec, previous=backend)
+            else:
+                backend = open_translation_backend(spec, self.options)
+            self._backends[lang] = backend
             self.load_seconds += time.perf_counter() - started
-        return self._backends[lang]
-
-    def _open_backend(self, spec: ModelSpec) -> Backend:
-        from mt.engines.backends import available_backends, open_backend
-
-        kind = self.options.backend
-        if kind == "auto":
-            kind = "ctranslate2" if "ctranslate2" in available_backends() else "torch"
-        if kind == "ctranslate2" and self.options.terms == "enforce":
-            # Fast path with the guarantee: CTranslate2, verified, misses re-decoded with torch.
-            from mt.engines.backends import open_fast_path
-
-            return open_fast_path(spec, self.options.device)
-        if kind == "ctranslate2":  # --terms check|off: no guarantee needed, no torch loaded
-            from mt.engines.backends.ct2 import open_route
-
-            return open_route(spec, self.options.device)
-        from mt.engines.models import resolve_device
-
-        return open_backend(spec, kind, resolve_device(self.options.device))
+        return backend
 
     @property
     def cache(self) -> TranslationCache | None:
@@ -133,6 +135,8 @@ class Translator:
         return self._cache
 
     def close(self) -> None:
+        if self._cluster is not None:
+            self._cluster.close()
         if self._cache is not None:
             self._cache.close()
 
@@ -209,14 +213,17 @@ class Translator:
         # Longest first, so each backend call gets segments of similar length.
         misses.sort(key=lambda i: len(pending[i][0]), reverse=True)
         chunk = max(8, (settings.batch_size or 32) * 2)
+        chunks = [misses[start : start + chunk] for start in range(0, len(misses), chunk)]
         done = 0
         self._report(lang, done, len(misses))
-        for start in range(0, len(misses), chunk):
-            indices = misses[start : start + chunk]
-            batch = [pending[i] for i in indices]
-            translated, splits = self._translate_fitting(backend, batch, settings)
-            long_splits += splits
-            for i, result in zip(indices, translated, strict=True):
+        # Chunks come back in order locally, and as they finish on a cluster; each is stored in
+        # the cache as it arrives, so an interrupted run keeps every finished chunk.
+        decoded = self._decode_chunks(backend, [[pending[i] for i in c] for c in chunks], settings)
+        for position, fitted in decoded:
+            indices = chunks[position]
+            long_splits += fitted.splits
+            self.warnings.extend(fitted.warnings)
+            for i, result in zip(indices, fitted.results, strict=True):
                 results[i] = result
             if self.cache:
                 self.cache.put_many(key, [(pending[i][0], results[i]) for i in indices])
@@ -242,56 +249,19 @@ class Translator:
             seconds=time.perf_counter() - started,
         )
 
-    def _translate_fitting(
-        self,
-        backend: Backend,
-        batch: Sequence[tuple[str, SegmentTerms]],
-        settings: DecodeSettings,
-    ) -> tuple[list[DecodeResult], int]:
-        """Translate ``batch``; a segment longer than the model reads is split, and rejoined."""
-        from mt.documents.segmentation import split_long
-        from mt.engines.decoding import DecodeResult
-
-        budget = _MAX_SOURCE_TOKENS
-        pieces: list[tuple[int, str, SegmentTerms]] = []
-        splits = 0
-        for index, (segment, terms) in enumerate(batch):
-            if backend.count_tokens(segment) <= budget:
-                pieces.append((index, segment, terms))
-                continue
-            parts = split_long(segment, budget, backend.count_tokens)
-            splits += 1
-            self.warnings.append(
-                f"a sentence of {backend.count_tokens(segment)} tokens is longer than the model "
-                f"reads ({budget}); it was split into {len(parts)} parts and rejoined: "
-                f"{segment[:60]}..."
-            )
-            for part in parts:
-                pieces.append((index, part, self._narrow(terms, part)))
-        translated = backend.translate([p[1] for p in pieces], [p[2] for p in pieces], settings)
-        joined: dict[int, list[DecodeResult]] = {}
-        for (index, _, _), result in zip(pieces, translated, strict=True):
-            joined.setdefault(index, []).append(result)
-        merged = []
-        for index in range(len(batch)):
-            parts = joined[index]
-            merged.append(
-                parts[0]
-                if len(parts) == 1
-                else DecodeResult(
-                    " ".join(part.text for part in parts),
-                    tuple(entry for part in parts for entry in part.applied),
-                    tuple(item for part in parts for item in part.unmet),
-                    sum(part.tokens for part in parts),
-                )
-            )
-        return merged, splits
-
     @staticmethod
-    def _narrow(terms: SegmentTerms, part: str) -> SegmentTerms:
-        """The requirements of a split sentence's ``part``: those whose source text it holds."""
-        required = tuple(term for term in terms.required if term.source_text in part)
-        return SegmentTerms(required, terms.forbidden)
+    def _decode_chunks(
+        backend: Backend,
+        chunks: Sequence[Sequence[tuple[str, SegmentTerms]]],
+        settings: DecodeSettings,
+    ) -> Iterator[tuple[int, FittedBatch]]:
+        """(position, result) for each chunk: one after another here, as actors finish on Ray."""
+        map_chunks = getattr(backend, "map_chunks", None)  # the cluster engine's actor pools
+        if map_chunks is not None:
+            yield from map_chunks(chunks, settings)
+            return
+        for position, batch in enumerate(chunks):
+            yield position, decode_fitting(backend, batch, settings)
 
     def _outcomes(
         self, result: DecodeResult, terms: SegmentTerms, lang: str
@@ -484,6 +454,84 @@ _KEEP = "keep:"
 
 # Marian models read 512 positions; keep room for the target token and </s>.
 _MAX_SOURCE_TOKENS = 500
+
+
+def open_translation_backend(spec: ModelSpec, options: TranslateOptions) -> Backend:
+    """The backend ``options`` ask for, for ``spec`` (the local engine, and each Ray actor)."""
+    from mt.engines.backends import available_backends, open_backend
+
+    kind = options.backend
+    if kind == "auto":
+        kind = "ctranslate2" if "ctranslate2" in available_backends() else "torch"
+    if kind == "ctranslate2" and options.terms == "enforce":
+        # Fast path with the guarantee: CTranslate2, verified, misses re-decoded with torch.
+        from mt.engines.backends import open_fast_path
+
+        return open_fast_path(spec, options.device)
+    if kind == "ctranslate2":  # --terms check|off: no guarantee needed, no torch loaded
+        from mt.engines.backends.ct2 import open_route
+
+        return open_route(spec, options.device)
+    from mt.engines.models import resolve_device
+
+    return open_backend(spec, kind, resolve_device(options.device))
+
+
+@dataclass(frozen=True)
+class FittedBatch:
+    """A chunk's translations, how many sentences were too long and split, and the warnings."""
+
+    results: tuple[DecodeResult, ...]
+    splits: int = 0
+    warnings: tuple[str, ...] = ()
+
+
+def decode_fitting(
+    backend: Backend, batch: Sequence[tuple[str, SegmentTerms]], settings: DecodeSettings
+) -> FittedBatch:
+    """Translate ``batch``; a segment longer than the model reads is split, and rejoined."""
+    from mt.documents.segmentation import split_long
+    from mt.engines.decoding import DecodeResult
+
+    budget = _MAX_SOURCE_TOKENS
+    pieces: list[tuple[int, str, SegmentTerms]] = []
+    warnings: list[str] = []
+    for index, (segment, terms) in enumerate(batch):
+        if backend.count_tokens(segment) <= budget:
+            pieces.append((index, segment, terms))
+            continue
+        parts = split_long(segment, budget, backend.count_tokens)
+        warnings.append(
+            f"a sentence of {backend.count_tokens(segment)} tokens is longer than the model "
+            f"reads ({budget}); it was split into {len(parts)} parts and rejoined: "
+            f"{segment[:60]}..."
+        )
+        for part in parts:
+            pieces.append((index, part, _narrow(terms, part)))
+    translated = backend.translate([p[1] for p in pieces], [p[2] for p in pieces], settings)
+    joined: dict[int, list[DecodeResult]] = {}
+    for (index, _, _), result in zip(pieces, translated, strict=True):
+        joined.setdefault(index, []).append(result)
+    merged = []
+    for index in range(len(batch)):
+        parts = joined[index]
+        merged.append(
+            parts[0]
+            if len(parts) == 1
+            else DecodeResult(
+                " ".join(part.text for part in parts),
+                tuple(entry for part in parts for entry in part.applied),
+                tuple(item for part in parts for item in part.unmet),
+                sum(part.tokens for part in parts),
+            )
+        )
+    return FittedBatch(tuple(merged), len(warnings), tuple(warnings))
+
+
+def _narrow(terms: SegmentTerms, part: str) -> SegmentTerms:
+    """The requirements of a split sentence's ``part``: those whose source text it holds."""
+    required = tuple(term for term in terms.required if term.source_text in part)
+    return SegmentTerms(required, terms.forbidden)
 
 
 def _plan_outputs(
