@@ -1,4 +1,4 @@
-"""Segments per second of ``mt translate --engine ray`` with 1 and 2 actors against the local engine.
+"""Segments per second of `mt translate --engine ray`, 1 and 2 actors, against the local engine.
 
 Run by hand: ``.venv/bin/python benchmarks/cluster.py [--documents 8 --lines 8 --rounds 3]``.
 
