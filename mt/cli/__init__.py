@@ -67,7 +67,11 @@ EXTRA_OF_MODULE = {
 # The extras an extra installs with its own packages (pyproject.toml: bench = mt-press[translate,
 # score] and matplotlib): a command that needs one names it, not a part of it. pysbd, in the bench
 # extra for benchmarks/segmentation.py, is not needed by mt bench and not checked for it.
-EXTRA_INCLUDES = {"fast": ("translate",), "bench": ("translate", "score")}
+EXTRA_INCLUDES = {
+    "fast": ("translate",),
+    "bench": ("translate", "score"),
+    "ray": ("translate",),
+}
 _NOT_NEEDED = {"bench": ("pysbd",)}
 # The extra each model-running command needs: what a message names when a package of it turns out
 # to be missing mid-command (the chart's matplotlib), as require_extras names it up front.

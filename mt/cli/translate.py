@@ -140,7 +140,7 @@ def command(
       cat release.txt | mt translate - --to en
       mt translate archive/ --to fr,de,en --out out/ --engine ray --ray-address auto
     """
-    require_extras("translate", *(["ray"] if engine == "ray" else []))
+    require_extras("ray" if engine == "ray" else "translate")
     if engine != "ray" and (ray_address or actors):
         raise click.UsageError("--ray-address and --actors go with --engine ray")
     from mt.engines.models import parse_model_overrides, parse_pivots
