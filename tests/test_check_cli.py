@@ -393,6 +393,8 @@ def test_bad_input_is_a_clear_message_and_exit_2(
 
 # What ``mt check`` needs beyond the standard library: mt's core dependencies (pyproject.toml).
 CHECK_PACKAGES = {"click", "simplemma", "ahocorasick_rs"}
+# ... and what it needs to read XLIFF (mt check job.xlf), which mt memory shares.
+XLIFF_PACKAGES = {"lxml"}
 
 
 def test_check_never_imports_torch_or_transformers(project: Path) -> None:
@@ -421,13 +423,13 @@ def test_check_never_imports_torch_or_transformers(project: Path) -> None:
 
 def test_the_core_install_is_what_check_imports() -> None:
     """``pip install .`` (the README's CI job, the pre-commit hook) installs the core: exactly the
-    packages mt check imports; models and scoring are extras."""
+    packages mt check imports (XLIFF files included); models and scoring are extras."""
     pyproject = tomllib.loads((EXAMPLES.parent / "pyproject.toml").read_text(encoding="utf-8"))
     core = {
         re.match(r"[\w-]+", dependency)[0].replace("-", "_")  # type: ignore[index]
         for dependency in pyproject["project"]["dependencies"]
     }
-    assert core == CHECK_PACKAGES
+    assert core == CHECK_PACKAGES | XLIFF_PACKAGES
     readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
     assert "\n      - run: pip install .\n" in readme
 

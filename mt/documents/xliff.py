@@ -1,0 +1,696 @@
+"""XLIFF 1.2 and 2.x: the bilingual files CAT tools export, read as units and filled in surgically.
+
+A CAT tool (Trados Studio, memoQ, Phrase, OmegaT) exports a job as XLIFF: each unit holds a Dutch
+``<source>`` and, once translated, a ``<target>``. :func:`read_xliff` reads the units (a 1.2
+``<trans-unit>``, a 2.x ``<segment>``), their inline codes and whether each may be translated;
+:meth:`XliffDocument.render` writes targets, states and notes into the file's own text::
+
+    <trans-unit id="3"><source>Lees het <g id="1">persbericht</g>.</source></trans-unit>
+    TextUnit.text:       "Lees het <1>persbericht</1>."      (placeholders from mt.documents.model)
+    after render:        ...</source>
+                         <target state="needs-review-translation" state-qualifier="leveraged-mt">
+                         Lisez le <g id="1">communiqué</g>.</target>
+                         <note from="mt">...</note>
+
+Inline codes travel as the placeholders of the other formats: a code that wraps text (1.2 ``g``,
+``mrk``; 2.x ``pc``, ``mrk``) is a pair, the rest (1.2 ``x``, ``bx``, ``ex``, ``ph``, ``bpt``,
+``ept``, ``it``; 2.x ``ph``, ``sc``, ``ec``, ``sm``, ``em``, ``cp``; a ``mrk`` that must not be
+translated; an element of another namespace) an atom. Each placeholder renders back as the source's
+own markup, copied from the file's text, so ids and attributes stay as they were; a code the
+translation lost is appended, never dropped.
+
+Nothing is re-serialised: the file is parsed (lxml, no DTD, no entities, no network) to know what
+it holds, the element offsets are found by scanning the same text, and each change is an edit of
+that text at a known place. Everything not edited (the header, skeletons, notes, comments, other
+namespaces, whitespace, the encoding declaration) is kept byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mt.core.errors import InputError, Location
+from mt.documents.model import Document, TextUnit, _Builder, _Markup, _Numbers
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+XLIFF_1 = "urn:oasis:names:tc:xliff:document:1.2"
+XLIFF_2 = "urn:oasis:names:tc:xliff:document:2.0"
+EXTENSIONS = (".xlf", ".xliff")
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+# How a unit's target was made, and how each version says so (the note names it too).
+ORIGINS = ("mt", "memory")
+_STATES_1 = {
+    "mt": {"state": "needs-review-translation", "state-qualifier": "leveraged-mt"},
+    "memory": {"state": "translated", "state-qualifier": "exact-match"},
+}
+_STATES_2 = {
+    "mt": {"state": "initial", "subState": "mt:machine-translation"},
+    "memory": {"state": "translated", "subState": "mt:exact-match"},
+}
+NOTE_AUTHOR = "mt"  # 1.2 <note from="mt">, 2.x <note category="mt">: replaced on a re-run
+
+# Inline elements: those whose content is translated text (a placeholder pair) by version.
+_PAIRS = {XLIFF_1: {"g", "mrk"}, XLIFF_2: {"pc", "mrk"}}
+
+
+def is_xliff(path: Path | str) -> bool:
+    """Whether the file's extension says XLIFF (``.xlf``, ``.xliff``)."""
+    return Path(path).suffix.lower() in EXTENSIONS
+
+
+@dataclass(frozen=True)
+class _Edit:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class XliffUnit:
+    """One translatable segment: a 1.2 ``<trans-unit>`` or one ``<segment>`` of a 2.x unit."""
+
+    id: str  # the unit's id (2.x: "unit/segment" when a unit has several segments)
+    source: TextUnit  # the Dutch text, inline codes as placeholders
+    target: TextUnit | None  # the target already there (None: none, or empty)
+    translatable: bool  # False for translate="no" (here or on a group or file)
+    state: str  # the state already there ("" when none)
+    target_line: int | None = None
+    # what render needs: the source as a one-unit document whose template is the source's
+    # content (None: nothing to translate), and where the edits go
+    _content: Document | None = field(default=None, repr=False, compare=False)
+    _where: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def has_words(self) -> bool:
+        """Whether there is anything to translate (a unit of only codes or figures has not)."""
+        return self._content is not None
+
+
+@dataclass(frozen=True)
+class Fill:
+    """What :meth:`XliffDocument.render` writes for one unit."""
+
+    translation: str  # placeholders as in the unit's source text
+    origin: str  # "mt" | "memory"
+    note: str  # the unit's report (terms applied and unmet, QA findings)
+
+
+@dataclass(frozen=True)
+class XliffDocument:
+    """A parsed XLIFF file: its units and what is needed to write targets into its text."""
+
+    source: str  # the path, for messages
+    text: str
+    version: str  # "1.2", "2.0", "2.1", ...
+    source_lang: str
+    target_lang: str | None  # None when the file names none
+    units: tuple[XliffUnit, ...]
+    encoding: str = "UTF-8"  # the file's, from its XML declaration
+    _lang_edits: tuple[tuple[int, str], ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def namespace(self) -> str:
+        return XLIFF_1 if self.version.startswith("1") else XLIFF_2
+
+    def pending(self, retranslate: bool = False) -> list[int]:
+        """Indexes of the units to translate: translatable, with words, and no target yet (or
+        any target with ``retranslate``)."""
+        return [
+            index
+            for index, unit in enumerate(self.units)
+            if unit.translatable and unit.has_words and (retranslate or unit.target is None)
+        ]
+
+    def render(self, fills: Mapping[int, Fill], lang: str) -> str:
+        """The file with each filled unit's target, state and note written in; everything else
+        byte for byte. ``lang`` is written as the file's target language where it names none.
+        The text is to be written as UTF-8: a file declared in another encoding (UTF-16,
+        ISO-8859-1) has its declaration say UTF-8."""
+        edits: list[_Edit] = []
+        declared = _DECLARED_ENCODING.match(self.text)
+        if declared and declared.group(2).replace("-", "").lower() != "utf8":
+            # written as UTF-8 (as every output is): the declaration must say so
+            edits.append(_Edit(declared.start(2), declared.end(2), "UTF-8"))
+        if self.target_lang is None and fills:  # (2.x: trgLang once there is a target)
+            edits.extend(
+                _Edit(offset, offset, text.format(lang=lang)) for offset, text in self._lang_edits
+            )
+        notes: dict[int, list[str]] = {}  # a 2.x unit with several segments gets one note
+        note_where: dict[int, _Where] = {}
+        for index, fill in sorted(fills.items()):
+            unit = self.units[index]
+            where: _Where = unit._where
+            content = self._target_content(unit, fill.translation)
+            edits.extend(where.target_edits(content, fill.origin, self.namespace, self.text))
+            notes.setdefault(where.note_key, []).append(fill.note)
+            note_where[where.note_key] = where
+        for key, texts in notes.items():
+            edits.append(note_where[key].note_edit(texts, self.namespace, self.text))
+        return _apply(self.text, edits)
+
+    def _target_content(self, unit: XliffUnit, translation: str) -> str:
+        """The translation with the source's codes back, as the documents render markup."""
+        if unit._content is None:
+            raise ValueError(f"{self.source}: unit {unit.id!r} has nothing to translate")
+        return unit._content.render([translation])
+
+
+_DECLARED_ENCODING = re.compile(r"""\ufeff?<\?xml[^>]*?\sencoding\s*=\s*(["'])([^"']*)\1""")
+
+
+def _apply(text: str, edits: Sequence[_Edit]) -> str:
+    out: list[str] = []
+    position = 0
+    # (an insertion and a replacement may start at one offset: the insertion goes first)
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start < position:
+            raise ValueError(f"overlapping edits at offset {edit.start}")
+        out.append(text[position : edit.start])
+        out.append(edit.text)
+        position = edit.end
+    out.append(text[position:])
+    return "".join(out)
+
+
+# --- where the edits go --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Span:
+    """An element's place in the file's text: its start tag, and its end tag (equal to the start
+    tag's end for an empty element ``<x/>``)."""
+
+    start: int
+    tag_end: int  # end of the start tag
+    close_start: int  # start of the end tag (== tag_end for <x/>)
+    end: int
+
+    @property
+    def empty(self) -> bool:
+        return self.close_start == self.tag_end and self.end == self.tag_end
+
+    def start_tag(self, text: str) -> str:
+        return text[self.start : self.tag_end]
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where one unit's edits go."""
+
+    target: _Span | None  # an existing target
+    after_source: int  # where a new target goes (after </source> or </seg-source>)
+    indent: str | None  # the source element's indentation, for a new target
+    state_tag: _Span | None  # 2.x: the segment, whose start tag holds the state
+    note_key: int  # the 1.2 trans-unit or 2.x unit this segment belongs to
+    note_at: int  # where a new note (1.2) or <notes> (2.x) goes
+    note_indent: str | None
+    note_before: bool  # 2.x: the new <notes> goes before the element at note_at
+    old_note: _Span | None  # the note mt wrote on an earlier run, replaced
+    notes_end: int | None  # 2.x: the start of </notes> when the unit has notes
+
+    def target_edits(self, content: str, origin: str, namespace: str, text: str) -> list[_Edit]:
+        if namespace == XLIFF_1:
+            states = _STATES_1[origin]
+            if self.target is None:
+                attributes = "".join(f' {name}="{value}"' for name, value in states.items())
+                new = f"{_newline(self.indent)}<target{attributes}>{content}</target>"
+                return [_Edit(self.after_source, self.after_source, new)]
+            tag = _set_attributes(self.target.start_tag(text), states)
+            return _fill_target(self.target, tag, content, text)
+        edits = []
+        if self.state_tag is not None:
+            tag = _set_attributes(self.state_tag.start_tag(text), _STATES_2[origin])
+            edits.append(_Edit(self.state_tag.start, self.state_tag.tag_end, tag))
+        if self.target is None:
+            new = f"{_newline(self.indent)}<target>{content}</target>"
+            edits.append(_Edit(self.after_source, self.after_source, new))
+        else:
+            edits.extend(_fill_target(self.target, self.target.start_tag(text), content, text))
+        return edits
+
+    def note_edit(self, texts: Sequence[str], namespace: str, text: str) -> _Edit:
+        body = _escape("\n".join(t for t in texts if t))
+        if namespace == XLIFF_1:
+            note = f'<note from="{NOTE_AUTHOR}">{body}</note>'
+        else:
+            note = f'<note category="{NOTE_AUTHOR}">{body}</note>'
+        if self.old_note is not None:
+            return _Edit(self.old_note.start, self.old_note.end, note)
+        if namespace == XLIFF_1 or self.notes_end is not None:
+            return _Edit(self.note_at, self.note_at, f"{_newline(self.note_indent)}{note}")
+        inner = _newline(None if self.note_indent is None else self.note_indent + "  ")
+        close = _newline(self.note_indent)
+        block = f"<notes>{inner}{note}{close}</notes>{close}"
+        return _Edit(self.note_at, self.note_at, block)
+
+
+def _fill_target(span: _Span, tag: str, content: str, text: str) -> list[_Edit]:
+    if span.empty:  # <target/>
+        opened = tag[: -len("/>")].rstrip() + ">"
+        return [_Edit(span.start, span.end, f"{opened}{content}</target>")]
+    return [_Edit(span.start, span.tag_end, tag), _Edit(span.tag_end, span.close_start, content)]
+
+
+_ATTRIBUTE = r'(\s{name}\s*=\s*)("[^"]*"|\'[^\']*\')'
+
+
+def _set_attributes(tag: str, values: Mapping[str, str]) -> str:
+    """The start tag ``tag`` with each attribute of ``values`` set (replaced in place, or added
+    before the tag's end); the rest of the tag as written."""
+    for name, value in values.items():
+        pattern = re.compile(_ATTRIBUTE.format(name=re.escape(name)))
+        if pattern.search(tag):
+            tag = pattern.sub(lambda m, v=value: f'{m.group(1)}"{v}"', tag, count=1)
+        else:
+            end = len(tag) - (2 if tag.endswith("/>") else 1)
+            while tag[end - 1].isspace():
+                end -= 1
+            tag = f'{tag[:end]} {name}="{value}"{tag[end:]}'
+    return tag
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --- scanning the text ---------------------------------------------------------------------------
+
+# The markup of a well-formed document (lxml has parsed it before the scan): comments, CDATA,
+# processing instructions, the doctype, end tags, start and empty tags (quoted values may hold ">").
+_TOKEN = re.compile(
+    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE(?:[^\[>]|\[.*?\])*>"
+    r"|</[^>]*>|<(?:\"[^\"]*\"|'[^']*'|[^'\">])*>",
+    re.DOTALL,
+)
+
+
+def _scan(text: str) -> list[_Span]:
+    """Every element's span, in document order (the order of lxml's ``iter()``)."""
+    spans: list[_Span | None] = []
+    open_: list[tuple[int, int, int]] = []  # (index in spans, start, tag end)
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token.startswith(("<!", "<?")):
+            continue
+        if token.startswith("</"):
+            index, start, tag_end = open_.pop()
+            spans[index] = _Span(start, tag_end, match.start(), match.end())
+        elif token.endswith("/>"):
+            spans.append(_Span(match.start(), match.end(), match.end(), match.end()))
+        else:
+            open_.append((len(spans), match.start(), match.end()))
+            spans.append(None)
+    if open_ or any(span is None for span in spans):
+        raise ValueError("unbalanced markup")
+    return [span for span in spans if span is not None]
+
+
+def _indent_before(text: str, offset: int) -> str | None:
+    """The whitespace between the line's start and ``offset``; None when anything else is there
+    (the element does not begin its line: what is added beside it stays on that line too)."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    before = text[line_start:offset]
+    return None if before.strip() else before
+
+
+def _newline(indent: str | None) -> str:
+    return "" if indent is None else "\n" + indent
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def parse_xml(data: bytes, source: str) -> etree._Element:
+    """The root of an XML file, parsed with no DTD loaded, no entity expanded and no network; a
+    file that declares entities is refused (a billion-laughs file must not be read at all)."""
+    from lxml import etree
+
+    if b"<!ENTITY" in data:
+        raise InputError(
+            "the file declares XML entities, refused for safety; remove its <!ENTITY> lines",
+            Location(source),
+        )
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        line = error.lineno if error.lineno else None
+        raise InputError(f"not well-formed XML: {error.msg}", Location(source, line)) from None
+
+
+def read_xliff(path: Path | str, encoding: str | None = None) -> XliffDocument:
+    """Read an XLIFF 1.2 or 2.x file (its encoding from its XML declaration, else UTF-8)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no such file", Location(path))
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", Location(path)) from error
+    return parse_xliff(data, str(path), encoding)
+
+
+def parse_xliff(
+    data: bytes, source: str = "<string>", encoding: str | None = None
+) -> XliffDocument:
+    """:func:`read_xliff` of the bytes ``data``."""
+    root = parse_xml(data, source)
+    declared = root.getroottree().docinfo.encoding or "UTF-8"
+    try:
+        encoding = encoding or declared
+        text = data.decode(encoding)
+    except (LookupError, UnicodeDecodeError) as error:
+        raise InputError(
+            f"cannot decode as {encoding or declared}: {error}", Location(source)
+        ) from None
+    namespace = root.tag.partition("}")[0][1:] if root.tag.startswith("{") else ""
+    if _local(root.tag) != "xliff" or namespace not in (XLIFF_1, XLIFF_2):
+        raise InputError(
+            f"not an XLIFF 1.2 or 2.x file (root element {root.tag!r}); expected <xliff> in the "
+            f"namespace {XLIFF_1} or {XLIFF_2}",
+            Location(source, root.sourceline),
+        )
+    elements = [element for element in root.getroottree().iter() if isinstance(element.tag, str)]
+    spans = _scan(text)
+    if len(spans) != len(elements):
+        raise InputError("could not locate the file's elements in its text", Location(source))
+    reader = _Reader(text, source, namespace, dict(zip(map(id, elements), spans, strict=True)))
+    return reader.read(root, encoding)
+
+
+def _local(tag: object) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _base_lang(code: str | None) -> str:
+    return (code or "").replace("_", "-").partition("-")[0].lower()
+
+
+class _Reader:
+    def __init__(self, text: str, source: str, namespace: str, spans: dict[int, _Span]) -> None:
+        self.text, self.source, self.ns, self.spans = text, source, namespace, spans
+        self.units: list[XliffUnit] = []
+        self.lang_edits: list[tuple[int, str]] = []
+        self.target_langs: set[str] = set()
+
+    def span(self, element: etree._Element) -> _Span:
+        return self.spans[id(element)]
+
+    def children(self, element: etree._Element, name: str) -> list[etree._Element]:
+        return [child for child in element if child.tag == f"{{{self.ns}}}{name}"]
+
+    def where(self, element: etree._Element) -> Location:
+        return Location(self.source, element.sourceline)
+
+    def read(self, root: etree._Element, encoding: str) -> XliffDocument:
+        version = root.get("version", "")
+        if self.ns == XLIFF_1:
+            source_lang = self.read_1(root)
+        else:
+            source_lang = _base_lang(root.get("srcLang"))
+            target = root.get("trgLang")
+            if target:
+                self.target_langs.add(_base_lang(target))
+            else:
+                self.lang_edits.append((self.attribute_end(root), ' trgLang="{lang}"'))
+            for file in self.children(root, "file"):
+                self.walk_2(file, translate=file.get("translate", "yes") != "no")
+        if source_lang != "nl":
+            raise InputError(
+                f"the source language is {source_lang or 'not named'}; mt translates from Dutch "
+                "(nl)",
+                self.where(root),
+            )
+        if len(self.target_langs) > 1:
+            raise InputError(
+                "the file's parts name several target languages "
+                f"({', '.join(sorted(self.target_langs))}); split it into one file per language",
+                self.where(root),
+            )
+        target_lang = next(iter(self.target_langs), None)
+        return XliffDocument(
+            self.source,
+            self.text,
+            version or ("1.2" if self.ns == XLIFF_1 else "2.0"),
+            source_lang,
+            target_lang,
+            tuple(self.units),
+            encoding,
+            tuple(self.lang_edits),
+        )
+
+    def attribute_end(self, element: etree._Element) -> int:
+        """Where an attribute is added to the element's start tag (before ``>`` or ``/>``)."""
+        span = self.span(element)
+        end = span.tag_end - (2 if self.text[span.tag_end - 2 : span.tag_end] == "/>" else 1)
+        while self.text[end - 1].isspace():
+            end -= 1
+        return end
+
+    # --- 1.2 -------------------------------------------------------------------------------------
+
+    def read_1(self, root: etree._Element) -> str:
+        source_langs = set()
+        for file in self.children(root, "file"):
+            source_langs.add(_base_lang(file.get("source-language")))
+            target = file.get("target-language")
+            if target:
+                self.target_langs.add(_base_lang(target))
+            else:
+                self.lang_edits.append((self.attribute_end(file), ' target-language="{lang}"'))
+            for body in self.children(file, "body"):
+                self.walk_1(body, translate=True)
+        if len(source_langs) > 1:
+            raise InputError(
+                "the file's parts have several source languages "
+                f"({', '.join(sorted(source_langs))})",
+                self.where(root),
+            )
+        return next(iter(source_langs), "")
+
+    def walk_1(self, parent: etree._Element, translate: bool) -> None:
+        for child in parent:
+            if child.tag == f"{{{XLIFF_1}}}group":
+                self.walk_1(child, translate and child.get("translate", "yes") != "no")
+            elif child.tag == f"{{{XLIFF_1}}}trans-unit":
+                self.unit_1(child, translate and child.get("translate", "yes") != "no")
+
+    def unit_1(self, unit: etree._Element, translate: bool) -> None:
+        (source,) = self.children(unit, "source")[:1] or [None]
+        if source is None:
+            raise InputError(f"trans-unit {unit.get('id')!r} has no <source>", self.where(unit))
+        seg_source = self.children(unit, "seg-source")
+        target = next(iter(self.children(unit, "target")), None)
+        after = self.span(seg_source[0] if seg_source else source).end
+        notes = self.children(unit, "note")
+        old_note = next((n for n in notes if n.get("from") == NOTE_AUTHOR), None)
+        last_child = [child for child in unit if isinstance(child.tag, str)][-1]
+        where = _Where(
+            target=self.span(target) if target is not None else None,
+            after_source=after,
+            indent=_indent_before(self.text, self.span(source).start),
+            state_tag=None,
+            note_key=self.span(unit).start,
+            note_at=self.span(last_child).end,
+            note_indent=_indent_before(self.text, self.span(source).start),
+            note_before=False,
+            old_note=self.span(old_note) if old_note is not None else None,
+            notes_end=None,
+        )
+        self.add(
+            unit.get("id", ""),
+            source,
+            target,
+            translate,
+            target.get("state", "") if target is not None else "",
+            where,
+        )
+
+    # --- 2.x -------------------------------------------------------------------------------------
+
+    def walk_2(self, parent: etree._Element, translate: bool) -> None:
+        for child in parent:
+            if child.tag == f"{{{XLIFF_2}}}group":
+                self.walk_2(child, translate and child.get("translate", "yes") != "no")
+            elif child.tag == f"{{{XLIFF_2}}}unit":
+                self.unit_2(child, translate and child.get("translate", "yes") != "no")
+
+    def unit_2(self, unit: etree._Element, translate: bool) -> None:
+        segments = self.children(unit, "segment")
+        notes = next(iter(self.children(unit, "notes")), None)
+        old_note = None
+        notes_end = None
+        if notes is not None:
+            items = self.children(notes, "note")
+            old_note = next((n for n in items if n.get("category") == NOTE_AUTHOR), None)
+            notes_end = self.span(notes).close_start
+            note_at = self.span(items[-1]).end if items else notes_end
+            note_indent = _indent_before(self.text, self.span(items[0]).start) if items else None
+        else:
+            first = next(
+                child
+                for child in unit
+                if child.tag
+                in (f"{{{XLIFF_2}}}{n}" for n in ("originalData", "segment", "ignorable"))
+            )
+            note_at = self.span(first).start
+            note_indent = _indent_before(self.text, note_at)
+        for number, segment in enumerate(segments):
+            source = next(iter(self.children(segment, "source")), None)
+            if source is None:
+                raise InputError(
+                    f"a segment of unit {unit.get('id')!r} has no <source>", self.where(segment)
+                )
+            target = next(iter(self.children(segment, "target")), None)
+            where = _Where(
+                target=self.span(target) if target is not None else None,
+                after_source=self.span(source).end,
+                indent=_indent_before(self.text, self.span(source).start),
+                state_tag=self.span(segment),
+                note_key=self.span(unit).start,
+                note_at=note_at,
+                note_indent=note_indent,
+                note_before=notes is None,
+                old_note=self.span(old_note) if old_note is not None else None,
+                notes_end=notes_end,
+            )
+            unit_id = unit.get("id", "")
+            if len(segments) > 1:
+                unit_id += "/" + (segment.get("id") or str(number + 1))
+            self.add(unit_id, source, target, translate, segment.get("state", ""), where)
+
+    # --- both ------------------------------------------------------------------------------------
+
+    def add(
+        self,
+        unit_id: str,
+        source: etree._Element,
+        target: etree._Element | None,
+        translate: bool,
+        state: str,
+        where: _Where,
+    ) -> None:
+        builder = _Builder()
+        numbers = _Numbers()
+        codes: dict[tuple[str, str], tuple[str, ...]] = {}
+        text, original, markups = self.inline(source, numbers, codes)
+        line = source.sourceline or 0
+        parts = builder.unit(text, line, "segment", [original], markups, escape="text")
+        source_unit = builder.units[0] if builder.units else TextUnit(text, line, "segment")
+        content = None
+        if builder.units:  # (a unit of only codes or figures has none to translate)
+            content = Document(self.source, "xliff", (source_unit,), tuple(parts))
+        target_unit = None
+        if target is not None:
+            target_text, _, _ = self.inline(target, numbers, codes, reuse=True)
+            if _has_text(target, target_text):
+                target_unit = TextUnit(target_text, target.sourceline or 0, "segment")
+        self.units.append(
+            XliffUnit(
+                unit_id,
+                source_unit,
+                target_unit,
+                translate,
+                state,
+                target.sourceline if target is not None else None,
+                content,
+                where,
+            )
+        )
+
+    def inline(
+        self,
+        element: etree._Element,
+        numbers: _Numbers,
+        codes: dict[tuple[str, str], tuple[str, ...]],
+        reuse: bool = False,
+    ) -> tuple[str, str, list[_Markup]]:
+        """The element's content as text with placeholders, its raw text, and the markups.
+
+        ``codes`` maps each code (name and id) to its placeholders; reading a target with
+        ``reuse``, a code the source has gets the source's placeholders, so that the two sides of
+        a pair compare.
+        """
+        span = self.span(element)
+        raw = self.text[span.tag_end : span.close_start]
+        pieces: list[str] = [element.text or ""]
+        markups: list[_Markup] = []
+        for child in element:
+            if not isinstance(child.tag, str):  # a comment or processing instruction
+                pieces.append(child.tail or "")
+                continue
+            name = _local(child.tag)
+            key = (child.tag, child.get("id") or child.get("rid") or child.get("mid") or "")
+            child_span = self.span(child)
+            is_pair = (
+                child.tag.startswith(f"{{{self.ns}}}")
+                and name in _PAIRS[self.ns]
+                and not _protected_mark(child)
+                and not child_span.empty
+            )
+            if is_pair:
+                inner, _, inner_markups = self.inline(child, numbers, codes, reuse)
+                known = codes.get(key) if reuse else None
+                if known is not None and len(known) == 2:
+                    opener, closer = known
+                else:
+                    start_tag = self.text[child_span.start : child_span.tag_end]
+                    end_tag = self.text[child_span.close_start : child_span.end]
+                    # a code a CAT tool wants back: a pair the translation lost is appended,
+                    # empty, rather than dropped as Markdown drops a lost emphasis
+                    opener, closer, pair = numbers.pair(
+                        [start_tag], [end_tag], (" ", start_tag, end_tag)
+                    )
+                    markups.extend(pair)
+                    codes.setdefault(key, (opener, closer))
+                pieces.append(f"{opener}{inner}{closer}")
+                markups.extend(inner_markups)
+            else:
+                known = codes.get(key) if reuse else None
+                if known is not None and len(known) == 1:
+                    placeholder = known[0]
+                else:
+                    placeholder, markup = numbers.atom(
+                        [self.text[child_span.start : child_span.end]]
+                    )
+                    markups.append(markup)
+                    codes.setdefault(key, (placeholder,))
+                pieces.append(placeholder)
+            pieces.append(child.tail or "")
+        return "".join(pieces), raw, markups
+
+
+def _protected_mark(element: etree._Element) -> bool:
+    """A ``mrk`` whose content must not be translated (1.2 ``mtype="protected"``, 2.x
+    ``translate="no"``): an atom, copied whole."""
+    return element.get("mtype") == "protected" or element.get("translate") == "no"
+
+
+def _has_text(element: etree._Element, text: str) -> bool:
+    """Whether a target holds anything (a code alone counts: a translator put it there)."""
+    return bool(text.strip()) or len(element) > 0
+
+
+__all__ = [
+    "EXTENSIONS",
+    "NOTE_AUTHOR",
+    "ORIGINS",
+    "XLIFF_1",
+    "XLIFF_2",
+    "Fill",
+    "XliffDocument",
+    "XliffUnit",
+    "is_xliff",
+    "parse_xliff",
+    "parse_xml",
+    "read_xliff",
+]
