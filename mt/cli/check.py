@@ -16,9 +16,13 @@ import click
 from mt.cli.options import glossary_option, progress_reporter
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from mt.qa.baseline import Baseline
+    from mt.qa.check import PairReport
     from mt.qa.findings import CheckConfig
     from mt.qa.reporting import CheckRun
+    from mt.terminology.glossary import Glossary
 
 # The choices of --format and --fail-on, written out so that ``mt check --help`` imports none of
 # the checks (a test keeps them equal to mt.qa.reporting.FORMATTERS and mt.qa.findings.FAIL_ON).
@@ -112,7 +116,6 @@ def command(
     files whose pairs are found by that naming.
     """
     from mt.documents.alignment import find_pairs
-    from mt.qa.check import check_pairs
     from mt.qa.reporting import CheckRun, render, verdict
     from mt.terminology.glossary import collector_paused, load_glossary
 
@@ -123,7 +126,12 @@ def command(
         baseline_path = Path(config.baseline)
     if write_baseline and baseline_path is None:
         raise click.UsageError("--write-baseline needs --baseline FILE (or baseline in [check])")
-    pairs = find_pairs(list(paths), lang)
+    from mt.documents.xliff import is_xliff
+
+    # an XLIFF file holds its pairs; the other paths pair as documents do
+    bilingual = [path for path in paths if is_xliff(path) and not path.is_dir()]
+    others = [path for path in paths if path not in bilingual]
+    pairs = find_pairs(others, lang) if others else []
     baseline = None
     if baseline_path is not None and not write_baseline:  # a broken one fails before the checks
         from mt.qa.baseline import read_baseline
@@ -151,14 +159,14 @@ def command(
                     glossary = load_glossary(None)
                 glossary.build_matcher()
             gc.freeze()
-        with progress_reporter(enabled=not quiet and len(pairs) > 1) as progress:
+        with progress_reporter(enabled=not quiet and len(pairs) + len(bilingual) > 1) as progress:
             # What is alive after each file (the memos, the reports so far) lives to the end of
             # the run too: the collector need not walk it again for every file.
-            for report in check_pairs(pairs, glossary, config, encoding=encoding):
+            for report in _reports(pairs, bilingual, glossary, config, encoding, lang):
                 reports.append(report)
                 gc.freeze()
                 if progress is not None:
-                    progress("checking translations", len(reports), len(pairs))
+                    progress("checking translations", len(reports), len(pairs) + len(bilingual))
     finally:
         gc.unfreeze()
         gc.set_threshold(*threshold)
@@ -175,6 +183,23 @@ def command(
         click.echo(render(run, output_format, color=color), nl=False, color=color)
     if run.failed:
         click.get_current_context().exit(1)
+
+
+def _reports(
+    pairs: list[tuple[Path, Path, str]],
+    bilingual: list[Path],
+    glossary: Glossary | None,
+    config: CheckConfig,
+    encoding: str,
+    lang: str | None,
+) -> Iterator[PairReport]:
+    """The reports of the document pairs, then of each XLIFF file's pairs."""
+    from mt.qa.bilingual import check_xliff
+    from mt.qa.check import check_pairs
+
+    yield from check_pairs(pairs, glossary, config, encoding=encoding)
+    for path in bilingual:
+        yield check_xliff(path, glossary, config, lang)
 
 
 def _with_baseline(run: CheckRun, path: Path, baseline: Baseline | None) -> CheckRun:
