@@ -85,6 +85,19 @@ from mt.translation.results import Summary
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the translation cache.")
 @click.option(
+    "--memory",
+    "memories",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Translation memory (TMX) whose exact matches replace machine translation "
+    "(repeatable; default: memory in .mt.toml's [translate]).",
+)
+@click.option(
+    "--retranslate",
+    is_flag=True,
+    help="XLIFF: translate the units that have a target too (default: only empty ones).",
+)
+@click.option(
     "--engine",
     type=click.Choice(ENGINES),
     default="local",
@@ -122,6 +135,8 @@ def command(
     device: str,
     cache_path: Path | None,
     no_cache: bool,
+    memories: tuple[Path, ...],
+    retranslate: bool,
     engine: str,
     ray_address: str | None,
     actors: int | None,
@@ -133,11 +148,16 @@ def command(
     Each output keeps the input's structure and is named <stem>.<lang>.<ext>
     (release.nl.md -> release.fr.md). Glossary terms are enforced by default.
 
+    An XLIFF file (.xlf, .xliff: a CAT tool's job) gets its empty targets filled, marked as
+    machine translation, each with a note of its terms and QA findings; its target language is
+    the file's (--to only where the file names none).
+
     \b
     Examples:
       mt translate release.nl.txt --to fr,de,en --out out/
       mt translate docs/ --to de --model de=/models/opus-mt-tc-big-gmw-gmw
       cat release.txt | mt translate - --to en
+      mt translate job.nl.xlf --memory memory.tmx       # writes job.fr.xlf
       mt translate archive/ --to fr,de,en --out out/ --engine ray --ray-address auto
     """
     require_extras("ray" if engine == "ray" else "translate")
@@ -160,14 +180,31 @@ def command(
         glossaries=glossaries or None,
         cache=cache_path,
         use_cache=not no_cache,
+        memories=memories,
         engine=engine,
         ray_address=ray_address,
         actors=actors,
     )
+    from mt.documents.xliff import is_xliff
+
+    xliff = [path for path in inputs if is_xliff(path)]
+    if xliff and len(xliff) != len(inputs):
+        raise click.UsageError("give XLIFF files and other documents in separate runs")
+    if xliff and str(out_dir) == "-":
+        raise click.UsageError("an XLIFF translation is written to a file: leave out --out -")
+    if retranslate and not xliff:
+        raise click.UsageError("--retranslate is for XLIFF files (.xlf, .xliff)")
     with progress_reporter(enabled=not quiet) as progress, Translator(options, progress) as tr:
-        summary = tr.translate_documents(
-            list(inputs), split_list(langs), out_dir, format=fmt, encoding=encoding
-        )
+        if xliff:
+            from mt.translation.jobs import translate_xliff
+
+            source = click.get_current_context().get_parameter_source("langs")
+            asked = split_list(langs) if source != click.core.ParameterSource.DEFAULT else None
+            summary = translate_xliff(tr, xliff, asked, out_dir, retranslate=retranslate)
+        else:
+            summary = tr.translate_documents(
+                list(inputs), split_list(langs), out_dir, format=fmt, encoding=encoding
+            )
     if summary.stdout is not None:
         sys.stdout.write(summary.stdout)
     for warning in summary.warnings:
@@ -185,8 +222,10 @@ def _print_summary(summary: Summary) -> None:
         unmet = len(doc.terms_unmet)
         terms = f", {doc.terms_matched} glossary terms" if doc.terms_matched else ""
         terms += f" ({unmet} not applied)" if unmet else ""
+        memory = f", {doc.memory_hits} from memory" if doc.memory_hits else ""
         click.echo(
-            f"wrote {doc.output} ({doc.segments} segments, {doc.cache_hits} from cache{terms})",
+            f"wrote {doc.output} ({doc.segments} segments, {doc.cache_hits} from cache{memory}"
+            f"{terms})",
             err=True,
         )
     line: dict[str, Any] = {
@@ -194,6 +233,8 @@ def _print_summary(summary: Summary) -> None:
         "from cache": summary.cache_hits,
         "translated": summary.translated,
     }
+    if summary.memory_hits:
+        line["from memory"] = summary.memory_hits
     timing = summary.timings.get("total_s", 0.0)
     click.echo(
         ", ".join(f"{value} {name}" for name, value in line.items()) + f" in {timing:.1f} s",

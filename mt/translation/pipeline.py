@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mt.core.config import Config, load_config
 from mt.core.errors import InputError
@@ -27,13 +27,14 @@ from mt.terminology.terms import NO_TERMS, CasePolicy, RequiredTerm, SegmentTerm
 from mt.translation.results import DocumentResult, SegmentBatchResult, Summary, TermOutcome
 
 if TYPE_CHECKING:
-    from mt.documents import Document
+    from mt.documents import Document, TextUnit
     from mt.engines.backends import Backend, DecodeSettings
     from mt.engines.decoding import DecodeResult
     from mt.engines.models import ModelSpec
     from mt.terminology.glossary import Glossary
     from mt.translation.cache import TranslationCache
     from mt.translation.cluster import RayEngine
+    from mt.translation.memory import MemoryEntry, TranslationMemory
 
 TERM_MODES = ("enforce", "check", "off")
 ENGINES = ("local", "ray")
@@ -56,6 +57,9 @@ class TranslateOptions:
     glossaries: tuple[Path, ...] | None = None  # None: the shipped glossaries/
     cache: Path | None = None  # None: the user's cache folder
     use_cache: bool = True
+    # TMX files whose exact matches replace machine translation (--memory; else [translate]
+    # memory in the config)
+    memories: tuple[Path, ...] = ()
     config: Config | None = None  # None: .mt.toml / [tool.mt] found from the working folder
     engine: str = "local"  # local | ray (mt.translation.cluster)
     ray_address: str | None = None  # None with engine "ray": a local Ray instance
@@ -83,6 +87,7 @@ class Translator:
         self._glossary: Glossary | None = None
         self._cache: TranslationCache | None = None
         self._cluster: RayEngine | None = None
+        self._memory: TranslationMemory | None = None
         self.load_seconds = 0.0
 
     # --- resources, each made once ---------------------------------------------------------------
@@ -134,6 +139,16 @@ class Translator:
             self._cache = TranslationCache(self.options.cache)
         return self._cache
 
+    @property
+    def memory(self) -> TranslationMemory:
+        """The translation memories of ``--memory`` (or the config's), loaded once."""
+        if self._memory is None:
+            from mt.translation.memory import TranslationMemory, load_memories
+
+            paths = self.options.memories or _configured_memories(self.config)
+            self._memory = load_memories(paths) if paths else TranslationMemory()
+        return self._memory
+
     def close(self) -> None:
         if self._cluster is not None:
             self._cluster.close()
@@ -183,17 +198,8 @@ class Translator:
         started = time.perf_counter()
         if terms is None:
             terms = [self.requirements(segment, lang) for segment in segments]
-        backend = self.backend(lang)
         settings: DecodeSettings = self.settings()
         enforce = self.options.terms == "enforce"
-        key = CacheKey(
-            model=backend.model_id,
-            settings=settings.cache_key,
-            lang=lang,
-            glossary=self.glossary.version if enforce else "",
-            # --terms check translates freely, exactly as --terms off: they share cached results.
-            terms_mode="enforce" if enforce else "off",
-        )
         decode_terms = list(terms) if enforce else [NO_TERMS] * len(segments)
 
         # One translation per distinct (segment, terms): a release repeats itself.
@@ -201,12 +207,27 @@ class Translator:
         for segment, segment_terms in zip(segments, decode_terms, strict=True):
             unique.setdefault((segment, segment_terms), len(unique))
         pending = list(unique)
-        cached = (
-            self.cache.get_many(key, [s for s, _ in pending])
-            if self.cache
-            else [None] * len(pending)
-        )
-        results: list[DecodeResult | None] = list(cached)
+        # The memory first (what people translated wins over the cache's machine translations);
+        # when it serves every segment, no model loads.
+        remembered = self._remembered(pending, lang)
+        results: list[DecodeResult | None] = list(remembered)
+        cached: list[DecodeResult | None] = [None] * len(pending)
+        backend = None
+        if any(result is None for result in results):
+            backend = self.backend(lang)
+            key = CacheKey(
+                model=backend.model_id,
+                settings=settings.cache_key,
+                lang=lang,
+                glossary=self.glossary.version if enforce else "",
+                # --terms check translates freely, exactly as --terms off: they share results.
+                terms_mode="enforce" if enforce else "off",
+            )
+            asked = [i for i, result in enumerate(results) if result is None]
+            if self.cache:
+                found = self.cache.get_many(key, [pending[i][0] for i in asked])
+                for i, result in zip(asked, found, strict=True):
+                    cached[i] = results[i] = result
         misses = [i for i, result in enumerate(results) if result is None]
 
         long_splits = 0
@@ -233,21 +254,86 @@ class Translator:
         translations = []
         outcomes = []
         from_cache = []
+        from_memory = []
         for segment, decode, segment_terms in zip(segments, decode_terms, terms, strict=True):
             index = unique[(segment, decode)]
             result = results[index]
             assert result is not None
             translations.append(result.text)
             from_cache.append(cached[index] is not None)
-            outcomes.append(self._outcomes(result, segment_terms, lang))
+            from_memory.append(remembered[index] is not None)
+            # (a person's translation may inflect a term: it is read as mt check reads one)
+            human = remembered[index] is not None
+            outcomes.append(self._outcomes(result, segment_terms, lang, inflections=human))
         return SegmentBatchResult(
             tuple(translations),
             tuple(outcomes),
             cached=tuple(from_cache),
+            from_memory=tuple(from_memory),
             translated=len(misses),
             split_long=long_splits,
             seconds=time.perf_counter() - started,
         )
+
+    def _remembered(
+        self, pending: Sequence[tuple[str, SegmentTerms]], lang: str
+    ) -> list[DecodeResult | None]:
+        """The memory's translation of each pending segment (None: not there, or set aside).
+
+        A match obeys the glossary as a machine translation does: with ``--terms enforce``, one
+        that lacks a required term or holds a forbidden one is set aside (with a warning naming
+        the term) and the segment is machine-translated with the term enforced; with ``--terms
+        check`` it is used, and its term report says what it lacks.
+        """
+        if not self.memory:
+            return [None] * len(pending)
+        from mt.engines.decoding import DecodeResult
+        from mt.terminology.verification import verify
+
+        found: list[DecodeResult | None] = []
+        for segment, segment_terms in pending:
+            entry = self.memory.lookup(segment, lang) or self._remembered_sentences(segment, lang)
+            if entry is None:
+                found.append(None)
+                continue
+            if segment_terms and self.options.terms == "enforce":
+                verdict = verify(entry.target, segment_terms, lang, inflections=True)
+                broken = [
+                    t.source_text for t in verdict.missing if not t.entry_id.startswith(_KEEP)
+                ]
+                broken += verdict.forbidden_found
+                lost = [t.source_text for t in verdict.missing if t.entry_id.startswith(_KEEP)]
+                if broken or lost:
+                    where = f" ({entry.document}:{entry.line})" if entry.document else ""
+                    what = []
+                    if broken:
+                        what.append(f"breaks the glossary ({', '.join(map(repr, broken))})")
+                    if lost:
+                        what.append(f"lacks the inline markup {', '.join(map(repr, lost))}")
+                    self.warnings.append(
+                        f"a translation memory match{where} {' and '.join(what)}; "
+                        f"machine-translated instead: {segment[:60]}"
+                    )
+                    found.append(None)
+                    continue
+            found.append(DecodeResult(entry.target, (), (), 0))
+        return found
+
+    def _remembered_sentences(self, segment: str, lang: str) -> MemoryEntry | None:
+        """A unit the memory holds sentence by sentence (another language held it whole, so it
+        came whole): the sentences' translations, joined; None unless the memory has them all."""
+        sentences = self._sentences(segment)
+        if len(sentences) < 2:
+            return None
+        entries = [self.memory.lookup(sentence, lang) for sentence in sentences]
+        if any(entry is None for entry in entries):
+            return None
+        from mt.translation.memory import MemoryEntry
+
+        first = entries[0]
+        assert first is not None
+        target = " ".join(entry.target for entry in entries if entry is not None)
+        return MemoryEntry(segment, target, lang, first.document, first.line)
 
     @staticmethod
     def _decode_chunks(
@@ -264,14 +350,14 @@ class Translator:
             yield position, decode_fitting(backend, batch, settings)
 
     def _outcomes(
-        self, result: DecodeResult, terms: SegmentTerms, lang: str
+        self, result: DecodeResult, terms: SegmentTerms, lang: str, *, inflections: bool = False
     ) -> tuple[TermOutcome, ...]:
         """Check the translation itself: the report says what the output holds, not the intent."""
         if not terms:
             return ()
         from mt.terminology.verification import verify
 
-        verification = verify(result.text, terms, lang, inflections=False)
+        verification = verify(result.text, terms, lang, inflections=inflections)
         missing = {term.entry_id for term in verification.missing}
         reasons = dict(result.unmet)
         outcomes = []
@@ -329,13 +415,16 @@ class Translator:
             if not doc.units:
                 self.warnings.append(f"{doc.source}: empty document, written empty")
 
-        # Split every unit into sentences once; the same split serves every language.
-        sentences = [[self._sentences(unit.text) for unit in doc.units] for doc in documents]
+        # Split every unit into sentences once; the same split serves every language (a unit the
+        # memory holds whole is one segment).
+        sentences = [
+            [self._unit_segments(unit.text, langs) for unit in doc.units] for doc in documents
+        ]
         results: list[DocumentResult] = []
         rendered: list[tuple[Path | None, str]] = []
         batches: list[SegmentBatchResult] = []
         for lang in langs:
-            batch = self._translate_units(documents, sentences, lang)
+            batch, _ = self._translate_pooled(documents, sentences, lang)
             batches.append(batch)
             position = 0
             for index, (doc, doc_sentences) in enumerate(zip(documents, sentences, strict=True)):
@@ -357,6 +446,7 @@ class Translator:
                     segments=position - first,
                     cache_hits=sum(batch.cached[first:position]),
                     outcomes=tuple(outcomes),
+                    memory_hits=sum(batch.from_memory[first:position]),
                 )
                 results.append(result)
                 self.warnings.extend(_unmet_warnings(result))
@@ -378,6 +468,7 @@ class Translator:
             segments=sum(doc.segments for doc in results),
             cache_hits=sum(batch.cache_hits for batch in batches),
             translated=sum(batch.translated for batch in batches),
+            memory_hits=sum(batch.memory_hits for batch in batches),
             fast_path=self._fast_path_counts(),
             timings={
                 "load_s": self.load_seconds,
@@ -441,11 +532,113 @@ class Translator:
                 counts[lang] = last_leg.counts.as_dict()
         return counts
 
+    def _translate_pooled(
+        self,
+        documents: Sequence[_HasUnits],
+        sentences: Sequence[Sequence[Sequence[str]]],
+        lang: str,
+    ) -> tuple[SegmentBatchResult, list[Any]]:
+        """:meth:`_translate_units`, the translation memory first: each sentence it serves (as the
+        documents write it, markup placeholders and all) is left out of the pooled call, and a
+        unit left with no sentence is not passed at all, so that no model loads when the memory
+        serves everything. Beside the batch, per sentence, what else the pooled call returned for
+        it (empty for a sentence the memory served; all empty when it returns nothing else)."""
+        if not self.memory:
+            return _split(self._translate_units(documents, sentences, lang))
+        served: dict[tuple[int, int, int], DecodeResult] = {}
+        remaining: list[_UnitsView] = []
+        remaining_sentences: list[list[list[str]]] = []
+        for d, (doc, doc_sentences) in enumerate(zip(documents, sentences, strict=True)):
+            units: list[TextUnit] = []
+            unit_sentences: list[list[str]] = []
+            for u, (unit, texts) in enumerate(zip(doc.units, doc_sentences, strict=True)):
+                left = []
+                for k, sentence in enumerate(texts):
+                    terms = self.requirements(sentence, lang, unit.protected)
+                    (found,) = self._remembered([(sentence, terms)], lang)
+                    if found is None:
+                        left.append(sentence)
+                    else:
+                        served[d, u, k] = found
+                if left:
+                    units.append(unit)
+                    unit_sentences.append(left)
+            remaining.append(_UnitsView(tuple(units)))
+            remaining_sentences.append(unit_sentences)
+        batch, extras = _split(self._translate_units(remaining, remaining_sentences, lang))
+        if not served:
+            return batch, extras
+        # Interleave: the memory's sentences where they stand, the pooled call's in between.
+        translations: list[str] = []
+        outcomes: list[tuple[TermOutcome, ...]] = []
+        cached: list[bool] = []
+        memory: list[bool] = []
+        others: list[Any] = []
+        position = 0
+        for d, (doc, doc_sentences) in enumerate(zip(documents, sentences, strict=True)):
+            for u, (unit, texts) in enumerate(zip(doc.units, doc_sentences, strict=True)):
+                for k, sentence in enumerate(texts):
+                    found = served.get((d, u, k))
+                    if found is None:
+                        translations.append(batch.translations[position])
+                        outcomes.append(batch.outcomes[position])
+                        cached.append(batch.cached[position])
+                        memory.append(bool(batch.from_memory) and batch.from_memory[position])
+                        others.append(extras[position])
+                        position += 1
+                        continue
+                    terms = self.requirements(sentence, lang, unit.protected)
+                    translations.append(found.text)
+                    outcomes.append(self._outcomes(found, terms, lang, inflections=True))
+                    cached.append(False)
+                    memory.append(True)
+                    others.append(())
+        merged = replace(
+            batch,
+            translations=tuple(translations),
+            outcomes=tuple(outcomes),
+            cached=tuple(cached),
+            from_memory=tuple(memory),
+        )
+        return merged, others
+
+    def _unit_segments(self, text: str, langs: Sequence[str]) -> list[str]:
+        """The sentences of a unit; the unit whole when the memory holds it whole in a language
+        (a unit whose sentences the memory could not pair is stored whole; for the languages
+        that hold it sentence by sentence, the lookup joins them)."""
+        if self.memory and any(self.memory.lookup(text, lang) for lang in langs):
+            return [text]
+        return self._sentences(text)
+
     @staticmethod
     def _sentences(text: str) -> list[str]:
         from mt.documents.segmentation import split_sentences
 
         return [sentence for sentence in split_sentences(text) if sentence.strip()]
+
+
+class _HasUnits(Protocol):
+    """What the pooled translation reads of a document: its units."""
+
+    @property
+    def units(self) -> Sequence[TextUnit]: ...
+
+
+@dataclass(frozen=True)
+class _UnitsView:
+    """Some units of a document (or of an XLIFF job), pooled as a document's units are."""
+
+    units: tuple[TextUnit, ...]
+
+
+def _split(
+    translated: SegmentBatchResult | tuple[SegmentBatchResult, list[Any]],
+) -> tuple[SegmentBatchResult, list[Any]]:
+    """What :meth:`Translator._translate_units` returns, as the batch and a list with an item per
+    sentence (``()`` each where it returns the batch alone)."""
+    if isinstance(translated, tuple):
+        return translated
+    return translated, [()] * len(translated.translations)
 
 
 # Entry ids of a document's protected spans (inline-markup placeholders, URLs), which the
@@ -454,6 +647,19 @@ _KEEP = "keep:"
 
 # Marian models read 512 positions; keep room for the target token and </s>.
 _MAX_SOURCE_TOKENS = 500
+
+
+def _configured_memories(config: Config) -> tuple[Path, ...]:
+    """``memory`` of the config's ``[translate]`` table: a path or a list of paths, relative to
+    the config file."""
+    value = config.table("translate").get("memory", [])
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise InputError(
+            f"{config.path}: [translate] memory must be a path or a list of paths (TMX files)"
+        )
+    base = config.path.parent if config.path is not None else Path()
+    return tuple(base / v for v in values)
 
 
 def open_translation_backend(spec: ModelSpec, options: TranslateOptions) -> Backend:

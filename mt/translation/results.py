@@ -29,10 +29,15 @@ class SegmentBatchResult:
     translated: int  # distinct segments the backend translated
     split_long: int  # segments too long for the model, split and rejoined
     seconds: float
+    from_memory: tuple[bool, ...] = ()  # per segment: an exact match of a translation memory
 
     @property
     def cache_hits(self) -> int:
         return sum(self.cached)
+
+    @property
+    def memory_hits(self) -> int:
+        return sum(self.from_memory)
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class DocumentResult:
     segments: int
     cache_hits: int
     outcomes: tuple[TermOutcome, ...]
+    memory_hits: int = 0  # segments a translation memory served
 
     @property
     def terms_matched(self) -> int:
@@ -71,6 +77,7 @@ class Summary:
     timings: Mapping[str, float]
     warnings: tuple[str, ...]
     stdout: str | None = None  # the translation when the output is "-"
+    memory_hits: int = 0  # segments served by a translation memory (not counted as cache hits)
 
     def as_dict(self) -> dict[str, object]:
         """The ``--json`` form (stable keys; a pipeline reads it)."""
@@ -83,6 +90,7 @@ class Summary:
                     "units": doc.units,
                     "segments": doc.segments,
                     "cache_hits": doc.cache_hits,
+                    "memory_hits": doc.memory_hits,
                     "terms": {
                         "matched": doc.terms_matched,
                         "applied": sorted(
@@ -106,6 +114,7 @@ class Summary:
             "backend": dict(self.backend),
             "segments": self.segments,
             "cache_hits": self.cache_hits,
+            "memory_hits": self.memory_hits,
             "translated": self.translated,
             "fast_path": {lang: dict(counts) for lang, counts in self.fast_path.items()},
             "timings": {name: round(value, 3) for name, value in self.timings.items()},

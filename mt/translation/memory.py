@@ -1,0 +1,358 @@
+"""Translation memory: the sentences past releases had translated by people, reused as they were.
+
+``mt memory build`` aligns past releases with their official translations (the pairing and unit
+alignment ``mt check`` uses), splits each aligned pair into sentences when both sides have as many,
+leaves out the pairs ``mt check`` flags at ``error`` and writes TMX 1.4b::
+
+    <tu creationdate="20241105T120000Z">
+      <prop type="x-document">releases/2024-27.nl.md</prop><prop type="x-line">3</prop>
+      <tuv xml:lang="nl"><seg>De Coalitie vergadert in Rome.</seg></tuv>
+      <tuv xml:lang="fr"><seg>La Coalition se réunit à Rome.</seg></tuv>
+    </tu>
+
+``mt translate --memory memory.tmx`` looks each Dutch sentence up (:meth:`TranslationMemory.lookup`)
+before the translation cache: an exact match, after whitespace and typographic quotes are
+normalised, is used instead of a machine translation. The pipeline still holds it to the glossary.
+
+This module may import :mod:`mt.core`, :mod:`mt.documents`, :mod:`mt.terminology` and :mod:`mt.qa`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mt.core.errors import InputError, Location
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+    from mt.documents import TextUnit
+    from mt.qa.findings import CheckConfig
+    from mt.terminology.glossary import Glossary
+
+SOURCE_LANG = "nl"
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+    }
+)
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """The lookup key of a sentence: typographic quotes made straight, runs of whitespace (no-break
+    spaces included) one space, none at the ends."""
+    return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
+
+
+@dataclass(frozen=True)
+class MemoryEntry:
+    """One aligned sentence (or unit) pair, and where it came from."""
+
+    source: str
+    target: str
+    lang: str
+    document: str = ""  # the Dutch document it came from
+    line: int | None = None  # its line there
+
+
+class TranslationMemory:
+    """Entries by language and normalised source; the first of several translations wins (a
+    release's own translation is listed first when memories are given newest first)."""
+
+    def __init__(self, entries: Iterable[MemoryEntry] = ()) -> None:
+        self._by_key: dict[tuple[str, str], MemoryEntry] = {}
+        self.conflicts = 0
+        for entry in entries:
+            self.add(entry)
+
+    def add(self, entry: MemoryEntry) -> None:
+        key = (entry.lang, normalise(entry.source))
+        known = self._by_key.get(key)
+        if known is None:
+            self._by_key[key] = entry
+        elif known.target != entry.target:
+            self.conflicts += 1
+
+    def lookup(self, segment: str, lang: str) -> MemoryEntry | None:
+        """The entry whose source equals ``segment`` once both are normalised, in ``lang``."""
+        return self._by_key.get((lang, normalise(segment)))
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def __bool__(self) -> bool:
+        return bool(self._by_key)
+
+    @property
+    def entries(self) -> list[MemoryEntry]:
+        return list(self._by_key.values())
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted({lang for lang, _ in self._by_key})
+
+
+# --- TMX -----------------------------------------------------------------------------------------
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def read_tmx(path: Path | str) -> list[MemoryEntry]:
+    """The Dutch-to-other pairs of a TMX file (any version 1.x): each ``tu`` gives one entry per
+    language beside Dutch; inline codes (``bpt``, ``ph``, ...) are read as their text."""
+    from mt.documents.xliff import parse_xml
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no such file", Location(path))
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", Location(path)) from error
+    root = parse_xml(data, str(path))
+    if root.tag != "tmx":
+        raise InputError(
+            f"not a TMX file (root element {root.tag!r}, expected <tmx>)",
+            Location(path, root.sourceline),
+        )
+    entries = []
+    for tu in root.iter("tu"):
+        variants: dict[str, str] = {}
+        for tuv in tu.iter("tuv"):
+            lang = (tuv.get(_XML_LANG) or tuv.get("lang") or "").lower()
+            lang = lang.replace("_", "-").partition("-")[0]
+            seg = tuv.find("seg")
+            if lang and seg is not None:
+                variants.setdefault(lang, _seg_text(seg))
+        if SOURCE_LANG not in variants:
+            continue
+        props = {prop.get("type"): (prop.text or "") for prop in tu.iter("prop")}
+        line = props.get("x-line", "")
+        for lang, target in variants.items():
+            if lang != SOURCE_LANG:
+                entries.append(
+                    MemoryEntry(
+                        variants[SOURCE_LANG],
+                        target,
+                        lang,
+                        props.get("x-document", ""),
+                        int(line) if line.isdigit() else None,
+                    )
+                )
+    return entries
+
+
+# TMX inline elements whose content is native code (a tool's formatting), not text
+_CODES = frozenset({"bpt", "ept", "it", "ph", "ut"})
+
+
+def _seg_text(element: etree._Element) -> str:
+    """A ``seg``'s text: ``hi`` and ``sub`` read through, the native codes of ``bpt``, ``ept``,
+    ``it``, ``ph`` and ``ut`` left out (a formatted sentence matches the plain one)."""
+    pieces = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in _CODES:
+            pieces.append(_seg_text(child))
+        pieces.append(child.tail or "")
+    return "".join(pieces)
+
+
+def load_memories(paths: Sequence[Path | str]) -> TranslationMemory:
+    """One memory from TMX files, the first file's entries before the next's."""
+    memory = TranslationMemory()
+    for path in paths:
+        for entry in read_tmx(path):
+            memory.add(entry)
+    return memory
+
+
+def write_tmx(entries: Iterable[MemoryEntry]) -> str:
+    """TMX 1.4b (valid against the LISA DTD): one ``tu`` per entry, its document and line as
+    ``prop`` s, Dutch first."""
+    from mt import __name__ as package
+
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<!DOCTYPE tmx SYSTEM "tmx14.dtd">',
+        '<tmx version="1.4">',
+        f'  <header creationtool="{package}" creationtoolversion="{_version()}" '
+        f'segtype="sentence" o-tmf="{package}" adminlang="en" srclang="{SOURCE_LANG}" '
+        f'datatype="plaintext" creationdate="{stamp}"/>',
+        "  <body>",
+    ]
+    for entry in entries:
+        lines.append("    <tu>")
+        if entry.document:
+            lines.append(f'      <prop type="x-document">{_escape(entry.document)}</prop>')
+        if entry.line is not None:
+            lines.append(f'      <prop type="x-line">{entry.line}</prop>')
+        for lang, text in ((SOURCE_LANG, entry.source), (entry.lang, entry.target)):
+            lines.append(f'      <tuv xml:lang="{lang}"><seg>{_escape(text)}</seg></tuv>')
+        lines.append("    </tu>")
+    lines += ["  </body>", "</tmx>", ""]
+    return "\n".join(lines)
+
+
+def write_csv(entries: Iterable[MemoryEntry], lang: str) -> str:
+    """Two columns, Dutch and ``lang``, with a header row naming them (as DeepL's and Amazon
+    Translate's glossaries and memories take them)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([SOURCE_LANG, lang])
+    for entry in entries:
+        if entry.lang == lang:
+            writer.writerow([entry.source, entry.target])
+    return buffer.getvalue()
+
+
+def _escape(text: str) -> str:
+    # characters XML 1.0 cannot hold at all (a control character in a release) are dropped
+    text = _NOT_XML.sub("", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mt")
+    except PackageNotFoundError:  # (a checkout not installed)
+        return "0"
+
+
+# --- building from past releases -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """A memory built from aligned releases, and what was left out."""
+
+    entries: tuple[MemoryEntry, ...]
+    pairs: int  # aligned unit pairs with both sides
+    excluded: int  # pairs mt check flags at error
+    documents: int  # (source, translation) files read
+    duplicates: int = 0  # sentence pairs met before (the same source and translation), kept once
+
+
+def build_memory(
+    pairs: Sequence[tuple[Path, Path, str]],
+    glossary: Glossary | None = None,
+    config: CheckConfig | None = None,
+    *,
+    encoding: str = "utf-8",
+    progress: Callable[[str, int, int], None] | None = None,
+    bilingual: Sequence[Path] = (),
+) -> BuildResult:
+    """Entries from each (source, translation, language): unit pairs aligned as ``mt check``
+    aligns them, and the units of each ``bilingual`` file (XLIFF: a job a translator returned)
+    that have a target; a pair that ``mt check`` flags at ``error`` is left out and counted; each
+    kept pair is split into sentence pairs when both sides split into as many sentences."""
+    from mt.documents.segmentation import split_sentences
+    from mt.qa.check import SegmentPair, check_segment
+    from mt.qa.findings import CheckConfig, Severity
+
+    config = config or CheckConfig()
+    entries: list[MemoryEntry] = []
+    seen: set[tuple[str, str, str]] = set()
+    kept = excluded = duplicates = 0
+    total = len(pairs) + len(bilingual)
+    for lang, s_unit, t_unit, source_name, target_name in _unit_pairs(
+        pairs, bilingual, encoding, progress, total
+    ):
+        pair = SegmentPair(
+            s_unit.text,
+            t_unit.text,
+            Location(source_name, s_unit.line),
+            Location(target_name, t_unit.line),
+            s_unit.kind,
+            t_unit.kind,
+            s_unit.protected,
+        )
+        terms = glossary.requirements(s_unit.text, lang) if glossary is not None else None
+        findings = check_segment(pair, lang, terms, config)
+        if any(finding.severity == Severity.ERROR for finding in findings):
+            excluded += 1
+            continue
+        kept += 1
+        sources = [x for x in split_sentences(s_unit.text) if x.strip()]
+        targets = [x for x in split_sentences(t_unit.text) if x.strip()]
+        if len(sources) != len(targets) or len(sources) < 2:
+            sources, targets = [s_unit.text], [t_unit.text]
+        for a, b in zip(sources, targets, strict=True):
+            key = (lang, normalise(a), b.strip())
+            if key in seen:  # (a sentence every release repeats: one tu, the first)
+                duplicates += 1
+                continue
+            seen.add(key)
+            entries.append(MemoryEntry(a.strip(), b.strip(), lang, source_name, s_unit.line))
+    if progress is not None:
+        progress("aligning releases", total, total)
+    return BuildResult(tuple(entries), kept + excluded, excluded, total, duplicates)
+
+
+def _unit_pairs(
+    pairs: Sequence[tuple[Path, Path, str]],
+    bilingual: Sequence[Path],
+    encoding: str,
+    progress: Callable[[str, int, int], None] | None,
+    total: int,
+) -> Iterator[tuple[str, TextUnit, TextUnit, str, str]]:
+    """(language, source unit, translated unit, source name, translation name) of every aligned
+    pair with both sides."""
+    from mt.documents import read_document
+    from mt.documents.alignment import align_units
+    from mt.documents.xliff import read_xliff
+
+    for done, (source_path, target_path, lang) in enumerate(pairs):
+        if progress is not None:
+            progress("aligning releases", done, total)
+        source = read_document(source_path, encoding=encoding, template=False)
+        target = read_document(target_path, encoding=encoding, template=False)
+        for s, t in align_units(source.units, target.units):
+            if s is not None and t is not None:
+                yield lang, source.units[s], target.units[t], source.source, target.source
+    for done, path in enumerate(bilingual, len(pairs)):
+        if progress is not None:
+            progress("aligning releases", done, total)
+        document = read_xliff(path)
+        if document.target_lang is None:
+            raise InputError("the file names no target language", Location(path))
+        for unit in document.units:
+            if unit.translatable and unit.has_words and unit.target is not None:
+                yield document.target_lang, unit.source, unit.target, str(path), str(path)
+
+
+__all__ = [
+    "BuildResult",
+    "MemoryEntry",
+    "TranslationMemory",
+    "build_memory",
+    "load_memories",
+    "normalise",
+    "read_tmx",
+    "write_csv",
+    "write_tmx",
+]
