@@ -44,6 +44,11 @@ _COMMANDS = {
         "Validate, show, import and export terminology glossaries (format: glossaries/README.md).",
     ),
     "models": ("models", "Show the translation models: registry, overrides, local availability."),
+    "memory": (
+        "memory",
+        "Build translation memories (TMX) from past releases and their translations, and export "
+        "them.",
+    ),
 }
 
 

@@ -1,0 +1,147 @@
+"""``mt memory``: build translation memories (TMX) from past releases, and export them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from mt.cli.options import glossary_option, progress_reporter
+
+
+@click.group("memory")
+def command() -> None:
+    """Build translation memories (TMX) from past releases and their translations, and export
+    them."""
+
+
+@command.command("build")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The TMX file to write.",
+)
+@click.option(
+    "--lang", help="Language of the translations when their names do not say (release.fr.txt)."
+)
+@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the releases.")
+@glossary_option("Glossary whose errors leave a pair out (repeatable). Default: glossaries/.")
+@click.option("--no-glossary", is_flag=True, help="Leave out no pair for its terms.")
+@click.option("--json", "as_json", is_flag=True, help="Print counts as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar (drawn on a terminal only).")
+def build(
+    paths: tuple[Path, ...],
+    output: Path,
+    lang: str | None,
+    encoding: str,
+    glossaries: tuple[Path, ...],
+    no_glossary: bool,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Align past releases with their human translations into a TMX 1.4b memory.
+
+    PATHS is SOURCE TRANSLATION... or folders, paired as mt check pairs them, or XLIFF files
+    whose units have targets (jobs translators returned). Pairs that mt check flags at error (a
+    wrong figure, a forbidden term, an untranslated sentence) are left out and counted.
+
+    \b
+    Examples:
+      mt memory build archive/ -o memory.tmx
+      mt memory build release-27.nl.md release-27.fr.md release-27.de.md -o memory.tmx
+      mt memory build returned/job-27.fr.xlf -o memory.tmx
+    """
+    from mt.cli.check import _check_config
+    from mt.documents import write_atomic
+    from mt.documents.alignment import find_pairs
+    from mt.documents.xliff import is_xliff
+    from mt.terminology.glossary import load_glossary
+    from mt.translation.memory import build_memory, write_tmx
+
+    # an XLIFF file (a job a translator returned) holds its pairs; other paths pair as mt check's
+    bilingual = [path for path in paths if is_xliff(path) and not path.is_dir()]
+    others = [path for path in paths if path not in bilingual]
+    pairs = find_pairs(others, lang) if others else []
+    config = _check_config(None)
+    glossary = None
+    if not no_glossary and "terminology" in config.enabled:
+        if glossaries:
+            glossary = load_glossary(list(glossaries))
+        elif Path("glossaries").is_dir():
+            glossary = load_glossary([Path("glossaries")])
+        else:
+            glossary = load_glossary(None)
+    with progress_reporter(enabled=not quiet and len(pairs) > 1) as progress:
+        result = build_memory(
+            pairs, glossary, config, encoding=encoding, progress=progress, bilingual=bilingual
+        )
+    write_atomic(output, write_tmx(result.entries))
+    counts = {
+        "output": str(output),
+        "documents": result.documents,
+        "pairs": result.pairs,
+        "excluded": result.excluded,
+        "duplicates": result.duplicates,
+        "entries": len(result.entries),
+    }
+    if as_json:
+        click.echo(json.dumps(counts, indent=2))
+    else:
+        click.echo(
+            f"wrote {output}: {len(result.entries)} translation units from {result.pairs} aligned "
+            f"pairs in {result.documents} translations; {result.excluded} left out (mt check "
+            f"errors), {result.duplicates} repeated sentence pairs kept once",
+            err=True,
+        )
+
+
+@command.command("export")
+@click.argument(
+    "memories", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False)
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="The file to write ('-': standard output).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["tmx", "csv"]),
+    help="tmx, or csv (two columns: Dutch and --lang). Default: from the output's extension.",
+)
+@click.option("--lang", help="The target language of a CSV (needed when the memory has several).")
+def export(memories: tuple[Path, ...], output: Path, fmt: str | None, lang: str | None) -> None:
+    """Write translation memories (TMX, merged in order) as one TMX, or as a two-column CSV.
+
+    \b
+    Examples:
+      mt memory export memory.tmx -o memory-fr.csv --lang fr
+      mt memory export 2023.tmx 2024.tmx -o all.tmx
+    """
+    from mt.documents import write_atomic
+    from mt.translation.memory import load_memories, write_csv, write_tmx
+
+    fmt = fmt or ("csv" if output.suffix.lower() == ".csv" else "tmx")
+    memory = load_memories(list(memories))
+    if fmt == "tmx":
+        text = write_tmx(memory.entries)
+    else:
+        if lang is None:
+            if len(memory.languages) > 1:
+                raise click.UsageError(
+                    f"the memory holds {', '.join(memory.languages)}: choose one with --lang"
+                )
+            lang = memory.languages[0] if memory.languages else "fr"
+        text = write_csv(memory.entries, lang)
+    if str(output) == "-":
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        click.echo(f"wrote {output} ({len(memory)} entries)", err=True)
