@@ -43,7 +43,7 @@ def job(tmp_path: Path) -> Path:
 def test_translate_a_job_with_memory_then_check_it(tmp_path, job, job_model):
     memory = tmp_path / "m.tmx"
     title = "Coalitie tegen Daesh vergadert in Rome"
-    entries = [MemoryEntry(title, "La Coalition contre Daech se réunit à Rome", "fr")]
+    entries = [MemoryEntry(title, "La Coalition contre Daech se réunit à Rome", "fr", "r26.md", 1)]
     memory.write_text(write_tmx(entries), encoding="utf-8")
     before = job.read_bytes()
     args = ["translate", str(job), f"--model=fr={job_model}", "--backend=torch"]
@@ -69,7 +69,7 @@ def test_translate_a_job_with_memory_then_check_it(tmp_path, job, job_model):
     only_added(before.decode("utf-8"), text)  # the round trip changes targets, states, notes only
     assert text.count('state-qualifier="exact-match"') == 1
     assert text.count('state-qualifier="leveraged-mt"') == 3
-    assert "mt: exact match from the translation memory" in text
+    assert "mt: exact match from the translation memory (r26.md:1)" in text
     assert "terms applied: " in text
     pytest.importorskip("xmlschema")
 

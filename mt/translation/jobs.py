@@ -170,7 +170,7 @@ def _fill(
     from mt.qa.check import SegmentPair, check_segment
 
     fills = {}
-    made: dict[int, tuple[str, int, int, list[TermOutcome]]] = {}
+    made: dict[int, tuple[str, int, int, list[TermOutcome], str]] = {}
     outcomes: list[TermOutcome] = []
     first = position
     document = job.document
@@ -183,7 +183,14 @@ def _fill(
         position = last
         outcomes.extend(unit_outcomes)
         fills[index] = Fill(translation, origin, "")
-        made[index] = (origin, sum(remembered), len(sentences), unit_outcomes)
+        # where the memory's first sentence of the unit came from, for the translator
+        found = [
+            translator.memory.lookup(s, job.lang)
+            for s, hit in zip(sentences, remembered, strict=True)
+            if hit
+        ]
+        where = next((f"{e.document}:{e.line}" for e in found if e and e.document), "")
+        made[index] = (origin, sum(remembered), len(sentences), unit_outcomes, where)
     written = parse_xliff(document.render(fills, job.lang).encode("utf-8"), document.source)
     for index, fill in list(fills.items()):
         source, target = written.units[index].source, written.units[index].target
@@ -198,8 +205,8 @@ def _fill(
             protected=source.protected,
         )
         findings = check_segment(pair, job.lang, terms, config)
-        origin, remembered, sentences, unit_outcomes = made[index]
-        note = _note(origin, remembered, sentences, unit_outcomes, findings)
+        origin, remembered, sentences, unit_outcomes, where = made[index]
+        note = _note(origin, remembered, sentences, unit_outcomes, findings, where)
         fills[index] = Fill(fill.translation, fill.origin, note)
     text = document.render(fills, job.lang)
     result = DocumentResult(
@@ -221,12 +228,14 @@ def _note(
     sentences: int,
     outcomes: Sequence[TermOutcome],
     findings: Sequence[Finding],
+    where: str = "",
 ) -> str:
-    """The unit's note: how its target was made, its term report, its QA findings."""
+    """The unit's note: how its target was made (from the memory: where the match came from),
+    its term report, its QA findings."""
     from mt.translation.pipeline import _KEEP
 
     if origin == "memory":
-        lines = ["mt: exact match from the translation memory"]
+        lines = ["mt: exact match from the translation memory" + (f" ({where})" if where else "")]
     elif remembered:
         lines = [f"mt: machine translation ({remembered} of {sentences} sentences from memory)"]
     else:
