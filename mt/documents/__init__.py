@@ -40,11 +40,13 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from mt.core.errors import InputError, Location
+from mt.core.files import check_regular_file, describe_encoding, file_status, read_bytes, walk_files
 from mt.documents.html import _parse_html
 from mt.documents.markdown import _parse_markdown
 from mt.documents.model import Document, TextUnit, _Builder, _Part
@@ -126,20 +128,16 @@ def read_document(
         source, fmt = "<stdin>", format or "text"
     else:
         path = Path(path)
-        if path.is_dir():
-            raise InputError(
-                "is a folder; name a file, or use a folder only where a list is read",
-                Location(path),
-            )
-        if not path.exists():
-            raise InputError("no such file", Location(path))
+        check_regular_file(path)  # missing, a loop, a folder or a FIFO: said before the format
         fmt = detect_format(path, format)
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise InputError(f"cannot read: {error.strerror}", Location(path)) from error
+        data = read_bytes(path)
         source = str(path)
     wide = encoding.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32"))
+    if not wide and (guess := describe_encoding(data)) is not None:
+        raise InputError(
+            f"{guess.upper()} text, not {encoding}; read it with --encoding {guess}",
+            Location(source),
+        )
     if b"\x00" in data and not wide:
         raise InputError(
             "binary file (it holds NUL bytes); expected text, Markdown or HTML", Location(source)
@@ -165,14 +163,13 @@ def find_documents(paths: Sequence[Path]) -> list[Path]:
     for path in map(Path, paths):
         if str(path) == "-":
             found.append(path)
-        elif path.is_dir():
+        elif stat.S_ISDIR(file_status(path).st_mode):
+            # walk_files names a subfolder it cannot list: skipping it would lose documents.
             files = sorted(
                 candidate
-                for candidate in path.rglob("*")
-                if candidate.is_file()
-                and candidate.suffix.lower() in EXTENSIONS
+                for candidate in walk_files(path)
+                if candidate.suffix.lower() in EXTENSIONS
                 and language_of(candidate) not in TRANSLATION_LANGS
-                and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
             )
             if not files:
                 raise InputError(
@@ -181,8 +178,6 @@ def find_documents(paths: Sequence[Path]) -> list[Path]:
                     Location(path),
                 )
             found.extend(files)
-        elif not path.exists():
-            raise InputError("no such file or folder", Location(path))
         else:
             found.append(path)
     return list(dict.fromkeys(found))

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mt.core.errors import InputError, Location, MtError
+from mt.core.files import file_status, walk_files
 
 if TYPE_CHECKING:
     from mt.documents import TextUnit
@@ -156,8 +157,10 @@ def find_pairs(paths: Sequence[Path], lang: str | None = None) -> list[tuple[Pat
 
     problems: list[MtError] = []
     for path in paths:
-        if not path.exists():
-            problems.append(InputError("no such file or folder", Location(path)))
+        try:
+            file_status(path)  # says "a symbolic link loop" where Path.exists says False
+        except InputError as problem:
+            problems.append(problem)
     if problems:
         raise _together(problems)
 
@@ -251,15 +254,17 @@ def documents_in(folder: Path, *, recursive: bool = True) -> list[Path]:
     """Readable documents (sources and translations) in ``folder``, sorted; no hidden folders."""
     from mt.documents import EXTENSIONS
 
-    found = []
-    for root, folders, files in os.walk(folder):
-        folders[:] = sorted(name for name in folders if recursive and not name.startswith("."))
-        found.extend(
-            Path(root) / name
-            for name in files
-            if Path(name).suffix.lower() in EXTENSIONS and not name.startswith(".")
-        )
-    return sorted(found)
+    if not recursive:
+        with os.scandir(folder) as entries:
+            return sorted(
+                Path(entry.path)
+                for entry in entries
+                if not entry.is_dir()
+                and not entry.name.startswith(".")
+                and Path(entry.name).suffix.lower() in EXTENSIONS
+            )
+    # walk_files names a subfolder it cannot list: a check that skipped it would pass unseen.
+    return sorted(path for path in walk_files(folder) if path.suffix.lower() in EXTENSIONS)
 
 
 def _together(problems: list[MtError]) -> MtError:

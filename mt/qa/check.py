@@ -486,6 +486,7 @@ def check_pairs(
     """:func:`check_files` for each (source, translation, language), in order; a source that
     consecutive pairs share (``release.nl.md`` and its French, German and English) is read, and
     matched against the glossary, once. ``encoding``: that of every file."""
+    from mt.core.files import check_regular_file
     from mt.documents import detect_format, read_document
 
     config = config or CheckConfig()
@@ -493,8 +494,7 @@ def check_pairs(
     last: tuple[Path, Document] | None = None
     for index, (source, target, lang) in enumerate(pairs):
         for path in (source, target):
-            if not path.is_file():
-                raise InputError("no such file", Location(path))
+            check_regular_file(path)  # missing, a link loop, a FIFO (which would hang)
         source_format, target_format = detect_format(source), detect_format(target)
         if source_format != target_format:
             raise InputError(

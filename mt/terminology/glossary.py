@@ -27,6 +27,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from mt.core.errors import GlossaryError, Location, MtError, numbered_lines
+from mt.core.files import describe_encoding, read_bytes
 from mt.terminology.matching import SourceMatcher, TermMatch, tokenize
 from mt.terminology.terms import CasePolicy, SegmentTerms
 from mt.terminology.verification import find_forbidden
@@ -260,12 +261,9 @@ def _load_glossary(paths: Sequence[Path | str] | None) -> Glossary:
             problems.extend(file_problems)
             continue
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as error:
-            problems.append(MtError(f"cannot read the glossary: {error.strerror}", Location(path)))
-            continue
-        except UnicodeDecodeError:
-            problems.append(MtError("not UTF-8 text; save the file as UTF-8", Location(path)))
+            text = read_glossary_text(path)
+        except MtError as error:
+            problems.append(error)
             continue
         file_entries, file_problems = parse_tsv(text, path)
         entries.extend(file_entries)
@@ -274,6 +272,22 @@ def _load_glossary(paths: Sequence[Path | str] | None) -> Glossary:
     if problems:
         raise GlossaryError(in_file_order(problems, files))
     return Glossary(tuple(entries), paths=tuple(str(path) for path in files))
+
+
+def read_glossary_text(path: Path, *, bom: bool = False) -> str:
+    """A glossary file's text, UTF-8 (after a byte-order mark, which spreadsheet exports often
+    write, when ``bom``). A file that cannot be read (missing, a link loop, a FIFO) or that is in
+    another encoding (UTF-16 is named) raises an MtError saying so."""
+    try:
+        data = read_bytes(path)
+    except MtError as error:
+        raise MtError(f"cannot read the glossary: {error.message}", Location(path)) from None
+    try:
+        return data.decode("utf-8-sig" if bom else "utf-8")
+    except UnicodeDecodeError:
+        guess = describe_encoding(data)
+        what = f"{guess.upper()} text" if guess else "not UTF-8 text"
+        raise MtError(f"{what}; save the file as UTF-8", Location(path)) from None
 
 
 def in_file_order(problems: Sequence[MtError], files: Sequence[Path | str] = ()) -> list[MtError]:
