@@ -219,3 +219,37 @@ def test_written_glossaries_follow_the_umask(
     assert result.exit_code == 0, result.output
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask
     assert [p.name for p in tmp_path.iterdir()] != [] and not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize(
+    ("args", "output"),
+    [
+        (["import", "{csv}", "-o", "{csv}"], "{csv}"),
+        (["import", "{csv}", "-o", "{csv_other_spelling}"], "{csv_other_spelling}"),
+        (["import", "{csv}", "-o", "{csv_link}"], "{csv_link}"),
+        (["export", "{folder}", "-o", "{tsv}", "--format", "tsv"], "{tsv}"),
+        (["export", "{tsv}", "{csv}", "-o", "{csv}"], "{csv}"),
+    ],
+)
+def test_an_output_that_is_an_input_is_refused(
+    runner: CliRunner, tmp_path: Path, args: list[str], output: str
+) -> None:
+    folder = tmp_path / "terms"
+    folder.mkdir()
+    names = {
+        "folder": folder,
+        "csv": folder / "a.csv",
+        "csv_other_spelling": folder / ".." / "terms" / "a.csv",
+        "csv_link": tmp_path / "link.csv",
+        "tsv": folder / "b.tsv",
+    }
+    names["csv"].write_text("nl,fr\nIrak,Irak\n", encoding="utf-8")
+    names["csv_link"].symlink_to(names["csv"])
+    names["tsv"].write_text("id\tnl\tfr\nsyrie\tSyrië\tSyrie\n", encoding="utf-8")
+    before = {path: path.read_bytes() for path in (names["csv"], names["tsv"])}
+    result = runner.invoke(cli, ["glossary", *(arg.format(**names) for arg in args)])
+    assert result.exit_code == 2, result.output
+    assert f"-o {output.format(**names)} is the input" in result.stderr
+    assert "Traceback" not in result.output
+    assert {path: path.read_bytes() for path in before} == before
+    assert sorted(p.name for p in folder.iterdir()) == ["a.csv", "b.tsv"]  # no temporary left

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from mt.core.errors import GlossaryError, InputError, Location, MtError
+from mt.core.files import refuse_output_among_inputs
 from mt.terminology.glossary import (
     TARGET_LANGS,
     Glossary,
@@ -196,6 +197,7 @@ def import_(source: Path, output: Path, file_format: str | None, lang: str | Non
     """Convert a TBX-Basic termbase or a CSV/TSV term list into this project's TSV format."""
     from mt.terminology.formats import import_entries, write_tsv
 
+    refuse_output_among_inputs(output, [source])
     entries = import_entries(source, file_format, lang=lang)
     _write_atomic(output, write_tsv(entries))
     click.echo(f"imported {len(entries)} entries from {source} into {output}", err=True)
@@ -225,6 +227,8 @@ def export(paths: Sequence[Path], output: Path, file_format: str | None, lang: s
     """
     from mt.terminology.formats import detect_format, export_text
 
+    if str(output) != "-":
+        refuse_output_among_inputs(output, expand_paths(list(paths) or [default_glossary_dir()]))
     glossary = _load(paths)
     if file_format is None and str(output) == "-":
         raise click.UsageError("writing to stdout needs --format")

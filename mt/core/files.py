@@ -15,7 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from mt.core.errors import InputError, Location
@@ -117,3 +117,23 @@ def describe_encoding(data: bytes) -> str | None:
     if max(even, odd) >= 0.8 * half and min(even, odd) <= 0.1 * half:
         return "utf-16"
     return None
+
+
+def same_file(first: Path, second: Path) -> bool:
+    """Whether two paths name one file: the same inode when both exist (a symbolic or hard link,
+    ``./a.csv`` beside ``a.csv``), else the same resolved path."""
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return Path(first).resolve() == Path(second).resolve()
+
+
+def refuse_output_among_inputs(output: Path, inputs: Sequence[Path], option: str = "-o") -> None:
+    """An InputError when ``output`` is one of ``inputs``: writing it would replace what is being
+    read (``mt glossary import a.csv -o a.csv`` turned a CSV into TSV under its own name)."""
+    for source in inputs:
+        if same_file(output, source):
+            raise InputError(
+                f"{option} {output} is the input {source}; writing it would replace the file "
+                "being read: choose another output file"
+            )
