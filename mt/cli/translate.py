@@ -11,6 +11,7 @@ import click
 
 from mt.cli import require_extras
 from mt.cli.options import glossary_option, progress_reporter, split_list
+from mt.engines.backends.base import MAX_BEAMS, MODEL_POSITIONS, beam_limit_message
 from mt.translation.pipeline import ENGINES, TERM_MODES, TranslateOptions, Translator
 from mt.translation.results import Summary
 
@@ -67,12 +68,19 @@ from mt.translation.results import Summary
     show_default=True,
     help="auto: CTranslate2 when installed (with verified terms), else torch.",
 )
-@click.option("--beam", type=click.IntRange(min=1), help="Beam size (default: the model's).")
+@click.option(
+    "--beam",
+    type=click.IntRange(min=1),
+    callback=lambda ctx, param, value: _bounded_beam(value),
+    help=f"Beam size, at most {MAX_BEAMS} (default: the model's).",
+)
 @click.option("--batch-size", type=click.IntRange(min=1), help="Segments per batch (default 32).")
 @click.option(
     "--max-new-tokens",
     type=click.IntRange(min=1),
-    help="Longest translation of a sentence, in tokens (default: twice the source plus 16).",
+    callback=lambda ctx, param, value: _bounded_new_tokens(value),
+    help="Longest translation of a sentence, in tokens, at most the model's positions "
+    f"({MODEL_POSITIONS} for OPUS-MT) (default: twice the source plus 16).",
 )
 @click.option(
     "--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True
@@ -213,6 +221,23 @@ def command(
         click.echo(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False))
     elif not quiet:
         _print_summary(summary)
+
+
+def _bounded_beam(value: int | None) -> int | None:
+    if value is not None and value > MAX_BEAMS:
+        raise click.BadParameter(beam_limit_message(value).removeprefix("--beam "))
+    return value
+
+
+def _bounded_new_tokens(value: int | None) -> int | None:
+    # Checked again against the model's own positions when it loads (another model may differ).
+    if value is not None and value > MODEL_POSITIONS:
+        raise click.BadParameter(
+            f"{value} is more than a model can write: OPUS-MT (Marian) models have "
+            f"{MODEL_POSITIONS} positions, so a translation of one sentence holds at most "
+            f"{MODEL_POSITIONS} tokens"
+        )
+    return value
 
 
 def _print_summary(summary: Summary) -> None:

@@ -72,6 +72,12 @@ class TranslateOptions:
             raise InputError(f"unknown --engine {self.engine!r}: choose {', '.join(ENGINES)}")
         if self.actors is not None and self.actors < 1:
             raise InputError(f"--actors must be at least 1, not {self.actors}")
+        from mt.engines.backends.base import DecodeSettings  # light: no engine is imported
+
+        # Bad decoding settings (a beam past the limit) fail here, before any work.
+        DecodeSettings(
+            num_beams=self.beam, batch_size=self.batch_size, max_new_tokens=self.max_new_tokens
+        )
 
 
 class Translator:

@@ -16,6 +16,17 @@ if TYPE_CHECKING:
     from mt.engines.decoding import DecodeResult
 
 
+# Wider beams than this are refused. Quality stops improving past a handful of beams and often
+# drops (Koehn and Knowles 2017, "Six challenges for NMT": BLEU falls beyond 5-10), while memory
+# grows with beams x batch x vocabulary: each step holds that many scores, 245 MB at 32 beams, a
+# batch of 32 and OPUS-MT's 60,000 pieces, and --beam 100000 ran out of memory. OPUS-MT ships 4-6.
+MAX_BEAMS = 32
+
+# OPUS-MT (Marian) models have 512 positions: a translation of one sentence holds at most 512
+# tokens, the decoder's start token aside (generate() fails with an IndexError past it).
+MODEL_POSITIONS = 512
+
+
 @dataclass(frozen=True)
 class DecodeSettings:
     """How to decode. ``None`` means the model's own generation config (beams) or a safe default.
@@ -37,6 +48,8 @@ class DecodeSettings:
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise InputError(f"{name.replace('_', '-')} must be at least 1, not {value}")
+        if self.num_beams is not None and self.num_beams > MAX_BEAMS:
+            raise InputError(beam_limit_message(self.num_beams))
 
     @property
     def cache_key(self) -> str:
@@ -44,6 +57,25 @@ class DecodeSettings:
         beams = "model" if self.num_beams is None else self.num_beams
         new = "auto" if self.max_new_tokens is None else self.max_new_tokens
         return f"beams={beams};max_new_tokens={new}"
+
+
+def beam_limit_message(beams: int) -> str:
+    return (
+        f"--beam {beams} is more than {MAX_BEAMS}: wider beams do not translate better (quality "
+        "peaks at 4-10 beams) and need memory in proportion (beams x batch x vocabulary scores "
+        "a step); OPUS-MT models use 4-6"
+    )
+
+
+def check_max_new_tokens(settings: DecodeSettings, positions: int, model: str) -> None:
+    """Refuse a ``max_new_tokens`` past what the model can write (its positions), which the
+    engines would fail on mid-run (an IndexError) or quietly cut short."""
+    if settings.max_new_tokens is not None and settings.max_new_tokens > positions:
+        raise InputError(
+            f"--max-new-tokens {settings.max_new_tokens} is more than {model} can write: it has "
+            f"{positions} positions, so a translation of one sentence holds at most {positions} "
+            f"tokens; use --max-new-tokens {positions} or less"
+        )
 
 
 class Backend(Protocol):

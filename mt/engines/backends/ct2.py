@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from mt.core.errors import InputError, Location, ModelLoadError
 from mt.core.install import pip_install
+from mt.engines.backends.base import check_max_new_tokens
 from mt.terminology.terms import SegmentTerms
 
 if TYPE_CHECKING:
@@ -437,6 +438,7 @@ class CTranslate2Backend:
     def _options(self, settings: DecodeSettings, longest: int) -> dict[str, Any]:
         """translate_batch's options, doing what the torch backend's generate() does."""
         positions = int(self.metadata["max_positions"])
+        check_max_new_tokens(settings, positions, self.model_id)
         max_new = settings.max_new_tokens or min(positions, 2 * longest + 16)
         # With forced_eos generate() spends the last new token on </s>; CTranslate2 stops short.
         length = min(max_new, positions - 1) - (1 if self.metadata["forced_eos"] else 0)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mt.core.errors import InputError
-from mt.engines.backends.base import DecodeSettings, check_terms
+from mt.engines.backends.base import DecodeSettings, check_max_new_tokens, check_terms
 from mt.terminology.terms import SegmentTerms
 
 if TYPE_CHECKING:
@@ -98,6 +98,7 @@ class TorchBackend:
 
     def _max_new_tokens(self, settings: DecodeSettings, longest: int) -> int:
         if settings.max_new_tokens is not None:
+            check_max_new_tokens(settings, self.loaded.max_positions, self.model_id)
             return settings.max_new_tokens
         return min(self.loaded.max_positions, 2 * longest + 16)
 
