@@ -124,6 +124,12 @@ from mt.translation.results import Summary
     help="Model actors per language with --engine ray (default: one per CPU of the cluster, "
     "per GPU with --device cuda).",
 )
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Replace outputs that exist though mt did not write them, or that were edited since "
+    "(a translator's work); without it such a file stops the run before any work.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary lines.")
 def command(
@@ -148,6 +154,7 @@ def command(
     engine: str,
     ray_address: str | None,
     actors: int | None,
+    overwrite: bool,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -211,7 +218,12 @@ def command(
             summary = translate_xliff(tr, xliff, asked, out_dir, retranslate=retranslate)
         else:
             summary = tr.translate_documents(
-                list(inputs), split_list(langs), out_dir, format=fmt, encoding=encoding
+                list(inputs),
+                split_list(langs),
+                out_dir,
+                format=fmt,
+                encoding=encoding,
+                overwrite=overwrite,
             )
     if summary.stdout is not None:
         sys.stdout.write(summary.stdout)

@@ -38,7 +38,6 @@ source with its translation that ``mt check`` uses (:mod:`.alignment`). It may i
 
 from __future__ import annotations
 
-import os
 import re
 import stat
 import sys
@@ -206,27 +205,11 @@ def output_path(input: Path, lang: str, out_dir: Path | None = None) -> Path:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder and
-    ``os.replace``: readers see the old file or the new one, never half of one."""
-    path = Path(path)
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise InputError(
-            f"cannot create the output folder: {error.strerror}", Location(folder)
-        ) from error
-    temporary = folder / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
-    try:
-        # open(..., "x") rather than mkstemp: the file gets the usual permissions, not 0600
-        with open(temporary, "x", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise InputError(
-            f"cannot write {path.name} in this folder: {error.strerror}; choose another with --out",
-            Location(folder),
-        ) from error
+    ``os.replace``: readers see the old file or the new one, never half of one, and a failure or
+    Ctrl-C leaves no temporary file. Several files at once, all or none: :mod:`.outputs`."""
+    from mt.documents.outputs import write_outputs
+
+    write_outputs([(Path(path), text)], record=False)
 
 
 __all__ = [

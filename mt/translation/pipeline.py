@@ -399,13 +399,17 @@ class Translator:
         *,
         format: str | None = None,
         encoding: str = "utf-8",
+        overwrite: bool = False,
     ) -> Summary:
         """Translate each input document into each language and write ``<stem>.<lang>.<ext>``.
 
-        All inputs are read and every output location checked before any model loads, so a
-        mistake costs nothing. ``out_dir`` "-" writes the one translation to :attr:`Summary.stdout`.
+        All inputs are read and every output planned before any model loads, so a mistake costs
+        nothing: two inputs into one output, or an output that is an input, are refused; an
+        existing output that mt did not write (or that was edited since) is replaced only with
+        ``overwrite`` (:mod:`mt.documents.outputs`). Every output is written at the end, all or
+        none. ``out_dir`` "-" writes the one translation to :attr:`Summary.stdout`.
         """
-        from mt.documents import write_atomic
+        from mt.documents.outputs import write_outputs
         from mt.engines.models import check_available, check_langs
 
         started = time.perf_counter()
@@ -413,7 +417,9 @@ class Translator:
         if not langs:
             raise InputError("no target language given: use --to, e.g. --to fr,de,en")
         documents, to_stdout = self._read_inputs(inputs, langs, out_dir, format, encoding)
-        targets = _plan_outputs(documents, langs, None if to_stdout else out_dir, to_stdout)
+        targets = _plan_outputs(
+            documents, langs, None if to_stdout else out_dir, to_stdout, overwrite
+        )
         check_available(list(self.specs(langs).values()))  # every missing model in one message
         if self.options.terms != "off":
             _ = self.glossary  # a broken glossary fails before any model loads
@@ -459,12 +465,8 @@ class Translator:
 
         # Only now, with every translation done, does anything get written.
         write_started = time.perf_counter()
-        stdout = None
-        for target, text in rendered:
-            if target is None:
-                stdout = text
-            else:
-                write_atomic(target, text)
+        stdout = next((text for target, text in rendered if target is None), None)
+        write_outputs([(target, text) for target, text in rendered if target is not None])
         translate_seconds = sum(batch.seconds for batch in batches)
         return Summary(
             documents=tuple(results),
@@ -747,26 +749,31 @@ def _narrow(terms: SegmentTerms, part: str) -> SegmentTerms:
 
 
 def _plan_outputs(
-    documents: Sequence[Document], langs: Sequence[str], out_dir: Path | str | None, to_stdout: bool
+    documents: Sequence[Document],
+    langs: Sequence[str],
+    out_dir: Path | str | None,
+    to_stdout: bool,
+    overwrite: bool,
 ) -> dict[tuple[int, str], Path | None]:
-    """Where each (document, language) goes (None: standard output); refuses to overwrite inputs."""
+    """Where each (document, language) goes (None: standard output); refuses a plan that would
+    lose work (:func:`mt.documents.outputs.plan_outputs`)."""
     from mt.documents import output_path
+    from mt.documents.outputs import Planned, plan_outputs
 
     targets: dict[tuple[int, str], Path | None] = {}
+    planned = []
     for index, doc in enumerate(documents):
         for lang in langs:
             if to_stdout:
                 targets[index, lang] = None
                 continue
             target = output_path(Path(doc.source), lang, Path(out_dir) if out_dir else None)
-            if target.resolve() == Path(doc.source).resolve():
-                raise InputError(
-                    f"{doc.source}: the {lang} translation would overwrite its own input; "
-                    "rename the input (e.g. release.nl.txt) or use --out"
-                )
+            planned.append(Planned(doc.source, lang, target))
             targets[index, lang] = target
     if out_dir is not None and not to_stdout:
         _check_writable(Path(out_dir))
+    inputs = [Path(doc.source) for doc in documents if doc.source != "<stdin>"]
+    plan_outputs(planned, inputs, overwrite=overwrite)
     return targets
 
 
