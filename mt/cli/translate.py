@@ -53,6 +53,14 @@ from mt.translation.results import Summary
     help="Input format (default: from the file extension).",
 )
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the inputs.")
+@click.option(
+    "--front-matter",
+    "front_matter",
+    metavar="KEYS",
+    help="Markdown front-matter keys whose values are translated, comma-separated (e.g. "
+    "title,description); the rest of the front matter is kept as written. Default: the "
+    "config's [translate] front-matter, else none.",
+)
 @glossary_option("Glossary file or folder (repeatable; default: the shipped glossaries/).")
 @click.option(
     "--terms",
@@ -140,6 +148,7 @@ def command(
     pivots: tuple[str, ...],
     fmt: str | None,
     encoding: str,
+    front_matter: str | None,
     glossaries: tuple[Path, ...],
     terms: str,
     backend: str,
@@ -199,6 +208,7 @@ def command(
         engine=engine,
         ray_address=ray_address,
         actors=actors,
+        front_matter=None if front_matter is None else tuple(split_list(front_matter)),
     )
     from mt.documents.xliff import is_xliff
 

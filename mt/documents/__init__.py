@@ -76,12 +76,18 @@ def detect_format(path: Path, override: str | None = None) -> str:
 
 
 def parse_document(
-    text: str, format: str, source: str = "<string>", *, template: bool = True
+    text: str,
+    format: str,
+    source: str = "<string>",
+    *,
+    template: bool = True,
+    front_matter: Sequence[str] = (),
 ) -> Document:
     """Split ``text`` into translatable units and the template that ``Document.render`` fills.
 
     ``template=False`` reads the units alone, for a reader that never renders (``mt check``): a
-    third less work, and a document that refuses to render.
+    third less work, and a document that refuses to render. ``front_matter``: the keys of a
+    Markdown file's front matter whose values are translated (the rest is kept as written).
     """
     if format not in FORMATS:
         raise InputError(f"unknown format {format!r}; supported: {', '.join(FORMATS)}")
@@ -92,7 +98,7 @@ def parse_document(
     if format == "text":
         _parse_text(text, builder)
     elif format == "markdown":
-        _parse_markdown(text, builder)
+        _parse_markdown(text, builder, front_matter)
     else:
         _parse_html(text, source, builder)
     parts = _merge_literals(builder.template) if template else ()
@@ -116,10 +122,15 @@ def _merge_literals(parts: Sequence[_Part]) -> tuple[_Part, ...]:
 
 
 def read_document(
-    path: Path | str, format: str | None = None, encoding: str = "utf-8", *, template: bool = True
+    path: Path | str,
+    format: str | None = None,
+    encoding: str = "utf-8",
+    *,
+    template: bool = True,
+    front_matter: Sequence[str] = (),
 ) -> Document:
     """Read and parse a document; ``"-"`` reads standard input (plain text unless ``format``).
-    ``template=False``: the units alone (see :func:`parse_document`)."""
+    ``template=False``, ``front_matter``: see :func:`parse_document`."""
     if str(path) == "-":
         if sys.stdin is None:  # Python found no file descriptor 0 at start-up (``<&-``)
             raise InputError("standard input is closed: nothing to read for '-'")
@@ -152,7 +163,7 @@ def read_document(
             f"--encoding, e.g. --encoding cp1252",
             Location(source, line),
         ) from error
-    return parse_document(text, fmt, source, template=template)
+    return parse_document(text, fmt, source, template=template, front_matter=front_matter)
 
 
 def find_documents(paths: Sequence[Path]) -> list[Path]:

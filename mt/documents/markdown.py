@@ -1,9 +1,21 @@
 """Markdown parsing: block structure (headings, lists, quotes, tables, fences, HTML blocks) into
-units, and inline markup (links, emphasis, code, autolinks) into placeholders."""
+units, and inline markup (links, emphasis, code, autolinks) into placeholders.
+
+Front matter (YAML between a ``---`` first line and a ``---`` or ``...`` line) is kept as written:
+it is data for a site generator (dates, slugs, layouts), and translating it broke its YAML. Only
+the top-level keys the caller names (``title``, ``description``: ``[translate] front-matter`` in
+``.mt.toml``, or ``--front-matter``) are translated, and only where the value is a one-line string
+(plain, single- or double-quoted): the translation is written back double-quoted and escaped, so
+the YAML stays valid whatever the translation holds (``: ``, ``#``, quotes). Block scalars, lists,
+anchors, tags, values YAML reads as numbers, dates or booleans, and values continued on the next
+line are kept as written.
+"""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -41,9 +53,12 @@ class _MdLine:
     number: int
 
 
-def _parse_markdown(text: str, builder: _Builder) -> None:
+def _parse_markdown(text: str, builder: _Builder, front_matter: Sequence[str] = ()) -> None:
     """Line by line: blocks (headings, items, paragraphs, quotes, table cells) become units; fences,
-    HTML blocks, rules and link definitions are kept as they are."""
+    HTML blocks, rules and link definitions are kept as they are; front matter too, but for the
+    values of the keys in ``front_matter``."""
+    lines = numbered_lines(text)
+    skip = _front_matter(lines, builder, frozenset(front_matter))
     block: list[_MdLine] = []
     kind = ""
     fence = ""
@@ -54,7 +69,7 @@ def _parse_markdown(text: str, builder: _Builder) -> None:
             _markdown_unit(block, kind, builder)
         block = []
 
-    for number, line in enumerate(numbered_lines(text), start=1):
+    for number, line in enumerate(lines[skip:], start=skip + 1):
         body, ending = _split_ending(line)
         if fence:
             builder.template.append(line)
@@ -122,6 +137,85 @@ def _parse_markdown(text: str, builder: _Builder) -> None:
                 kind = "quote" if quote else "paragraph"
             block.append(_MdLine(quote + lead, content, trailing + ending, number))
     flush()
+
+
+_FRONT_MATTER_OPEN = re.compile(r"---[ \t]*")
+_FRONT_MATTER_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*")
+_YAML_KEY = re.compile(r"(?P<key>[A-Za-z_][\w-]*)(?P<colon>[ \t]*:[ \t]+)(?P<value>\S.*)")
+# Plain values YAML reads as something other than a string: left alone even when their key is named.
+_YAML_NOT_TEXT = re.compile(
+    r"(?:true|false|yes|no|on|off|null|~|[-+]?(?:\d[\d_]*(?:\.\d*)?(?:e[-+]?\d+)?|\.inf|\.nan)"
+    r"|\d{4}-\d\d-\d\d(?:[Tt ].*)?)",
+    re.IGNORECASE,
+)
+
+
+def _front_matter(lines: Sequence[str], builder: _Builder, keys: frozenset[str]) -> int:
+    """Put the front matter (if the text opens with one) into the template, a unit for the value
+    of each key in ``keys``; the number of lines it takes (0: none)."""
+    if not lines or not _FRONT_MATTER_OPEN.fullmatch(_split_ending(lines[0])[0]):
+        return 0
+    end = next(
+        (
+            i
+            for i in range(1, len(lines))
+            if _FRONT_MATTER_CLOSE.fullmatch(_split_ending(lines[i])[0])
+        ),
+        None,
+    )
+    if end is None:
+        return 0  # a "---" with no closing line: a thematic break, not front matter
+    for index in range(end + 1):
+        line = lines[index]
+        body, ending = _split_ending(line)
+        field = _YAML_KEY.fullmatch(body) if 0 < index < end and keys else None
+        following = lines[index + 1] if index + 1 < end else ""
+        continued = following[:1] in (" ", "\t")  # the value goes on over the next line
+        value = _yaml_string(field["value"]) if field and field["key"] in keys else None
+        if field is None or value is None or continued:
+            builder.template.append(line)
+            continue
+        text, written, trailing = value
+        builder.template.append(field["key"] + field["colon"])
+        builder.template.extend(
+            builder.unit(text, index + 1, "front-matter", [written], escape="yaml")
+        )
+        builder.template.append(trailing + ending)
+    return end + 1
+
+
+def _yaml_string(value: str) -> tuple[str, str, str] | None:
+    """A one-line YAML string value as (its text, the value as written, what follows it: spaces
+    and a comment); None when it is not a one-line string."""
+    if value[0] == '"':
+        match = re.match(r'"(?:[^"\\]|\\.)*"', value)
+        if match is None:
+            return None
+        try:
+            text = json.loads(match.group())  # JSON's escapes are YAML's common ones
+        except ValueError:
+            return None  # a YAML-only escape (\x41, \e): kept as written
+        written, rest = match.group(), value[match.end() :]
+    elif value[0] == "'":
+        match = re.match(r"'(?:[^']|'')*'", value)
+        if match is None:
+            return None
+        text, written, rest = (
+            match.group()[1:-1].replace("''", "'"),
+            match.group(),
+            value[match.end() :],
+        )
+    elif value[0] in "|>[{&*!%@`#":
+        return None  # a block scalar, a collection, an anchor, alias or tag, or reserved
+    else:
+        comment = re.search(r"[ \t]#", value)
+        written = (value[: comment.start()] if comment else value).rstrip()
+        text, rest = written, value[len(written) :]
+        if _YAML_NOT_TEXT.fullmatch(text):
+            return None
+    if rest.strip() and not rest.lstrip().startswith("#"):
+        return None
+    return text, written, rest
 
 
 def _markdown_row(body: str, ending: str, number: int, builder: _Builder) -> None:

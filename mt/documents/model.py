@@ -40,7 +40,7 @@ class _Slot:
     original: tuple[_Part, ...]  # the source text, copied when the translation is unchanged
     markups: tuple[_Markup, ...] = ()
     keep: tuple[str, ...] = ()  # literals (URLs) appended if the translation dropped them
-    escape: str = ""  # "" | "text" | "attribute": HTML escaping of translated text
+    escape: str = ""  # "" | "text" | "attribute": HTML escaping; "yaml": a quoted YAML value
     breaks: tuple[str, ...] = ()  # source text between wrapped lines; the translation is rewrapped
     widths: tuple[int, ...] = ()  # each wrapped line's share of the text, in characters
 
@@ -114,6 +114,8 @@ def _render_slot(slot: _Slot, units: Sequence[TextUnit], translations: Sequence[
     if slot.breaks:
         pieces = text.split(_WRAP)
         text = pieces[0] + "".join(b + p for b, p in zip(slot.breaks, pieces[1:], strict=True))
+    if slot.escape == "yaml":  # a front-matter value: quoted whole, so its YAML stays valid
+        text = yaml_quoted(text)
     return text
 
 
@@ -135,6 +137,16 @@ def _placeholders_in_order(translation: str, known: dict[str, _Markup]) -> dict[
                 keep[offset] = placeholder
                 keep[closing] = partner
     return keep
+
+
+def yaml_quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar: valid YAML whatever it holds (``: ``, ``#``,
+    quotes, backslashes, control characters), read back as exactly ``text``."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = re.sub(
+        r"[\x00-\x1f\x7f\x85\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", escaped
+    )
+    return f'"{escaped}"'
 
 
 def _escape(text: str, how: str) -> str:

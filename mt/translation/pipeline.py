@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mt.core.config import Config, load_config
-from mt.core.errors import InputError
+from mt.core.errors import ConfigError, InputError, Location
 from mt.terminology.terms import NO_TERMS, CasePolicy, RequiredTerm, SegmentTerms
 from mt.translation.results import DocumentResult, SegmentBatchResult, Summary, TermOutcome
 
@@ -64,6 +64,9 @@ class TranslateOptions:
     engine: str = "local"  # local | ray (mt.translation.cluster)
     ray_address: str | None = None  # None with engine "ray": a local Ray instance
     actors: int | None = None  # model actors per language on Ray; None: from the cluster's CPUs
+    # Markdown front-matter keys whose values are translated; None: the config's
+    # [translate] front-matter (default: none, the front matter is kept as written)
+    front_matter: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.terms not in TERM_MODES:
@@ -166,6 +169,18 @@ class Translator:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def front_matter_keys(self) -> tuple[str, ...]:
+        """The Markdown front-matter keys to translate: the option's, else the config's."""
+        if self.options.front_matter is not None:
+            return tuple(self.options.front_matter)
+        keys = self.config.table("translate").get("front-matter", [])
+        if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
+            raise ConfigError(
+                '[translate] front-matter must be a list of keys, e.g. ["title", "description"]',
+                Location(self.config.path or "config"),
+            )
+        return tuple(keys)
 
     def settings(self) -> DecodeSettings:
         from mt.engines.backends import DecodeSettings
@@ -501,10 +516,14 @@ class Translator:
 
         to_stdout = out_dir is not None and str(out_dir) == "-"
         documents: list[Document] = []
+        keys = self.front_matter_keys()
         if any(str(path) == "-" for path in inputs):
-            documents.append(read_document("-", format, encoding))
+            documents.append(read_document("-", format, encoding, front_matter=keys))
         paths = [Path(path) for path in inputs if str(path) != "-"]
-        documents += [read_document(path, format, encoding) for path in find_documents(paths)]
+        documents += [
+            read_document(path, format, encoding, front_matter=keys)
+            for path in find_documents(paths)
+        ]
         if to_stdout and len(documents) * len(langs) != 1:
             raise InputError("--out - writes one translation: give one input and one language")
         if not to_stdout and any(doc.source == "<stdin>" for doc in documents):
