@@ -3,9 +3,13 @@ and never a wait on a FIFO (issue 19)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +20,30 @@ from mt.documents import find_documents, read_document
 from mt.terminology.glossary import load_glossary
 
 posix = pytest.mark.skipif(os.name != "posix", reason="needs FIFOs and symbolic links")
+
+
+@contextlib.contextmanager
+def fifo_watchdog(path: Path, seconds: float = 10.0) -> Iterator[None]:
+    """If a reader still waits on the FIFO ``path`` after ``seconds``, open and close its writing
+    end, so the reader gets end-of-file: code that waits on a FIFO fails the test, not hangs it."""
+    done = threading.Event()
+
+    def release() -> None:
+        if done.wait(seconds):
+            return
+        while not done.is_set():
+            try:
+                os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:  # no reader at this instant
+                time.sleep(0.05)
+
+    thread = threading.Thread(target=release, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 def _make(tmp_path: Path, kind: str) -> Path:
@@ -45,7 +73,7 @@ def _make(tmp_path: Path, kind: str) -> Path:
 def test_what_cannot_be_read_is_named(tmp_path: Path, kind: str, message: str) -> None:
     path = _make(tmp_path, kind)
     for read in (read_bytes, read_document):
-        with pytest.raises(InputError) as caught:
+        with pytest.raises(InputError) as caught, fifo_watchdog(path):
             read(path)
         assert str(caught.value) == f"{path}: {message}" or (
             str(caught.value).startswith(f"{path}: {message}")
@@ -59,7 +87,7 @@ def test_a_glossary_that_cannot_be_read_is_named(tmp_path: Path, kind: str) -> N
     if path is None:
         path = tmp_path / "terms.tsv"
         path.symlink_to(path)
-    with pytest.raises(MtError) as caught:
+    with pytest.raises(MtError) as caught, fifo_watchdog(path):
         load_glossary([path])
     expected = "named pipe (FIFO)" if kind == "fifo" else "symbolic link loop"
     assert expected in str(caught.value)
@@ -74,7 +102,7 @@ def test_a_glossary_that_cannot_be_read_is_named(tmp_path: Path, kind: str) -> N
         ["check", "{fifo}", "{fifo_fr}"],
         ["glossary", "validate", "{fifo_tsv}"],
         ["glossary", "import", "{fifo_tsv}", "-o", "{out}"],
-        ["translate", "{source}", "--to", "fr", "--glossary", "{fifo_tsv}"],
+        ["translate", "{source}", "--to", "fr", "--out", "{out_dir}", "--glossary", "{fifo_tsv}"],
         ["check", "{source}", "{target}", "--glossary", "{fifo_tsv}"],
     ],
 )
@@ -86,6 +114,7 @@ def test_a_fifo_on_the_command_line_is_refused_not_waited_on(tmp_path: Path, arg
         "source": tmp_path / "release.nl.txt",
         "target": tmp_path / "release.fr.txt",
         "out": tmp_path / "out.tsv",
+        "out_dir": tmp_path / "out",
     }
     for key in ("fifo", "fifo_fr", "fifo_tsv"):
         os.mkfifo(names[key])
