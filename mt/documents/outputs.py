@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mt.core.errors import InputError, Location
-from mt.core.files import same_file
 
 RECORD_NAME = ".mt-outputs.json"
 _RECORD_FORMAT = 1
@@ -85,6 +84,14 @@ def plan_outputs(planned: Sequence[Planned], inputs: Sequence[Path], *, overwrit
     problems: list[str] = []
     claimed: dict[Path, Planned] = {}
     refused: set[Path] = set()
+    # Inputs by identity (device and inode: a link or another spelling is the same file) and by
+    # resolved path: one lookup an output, not a stat of every input for each of them.
+    by_identity: dict[tuple[int, int], Path] = {}
+    for path in inputs:
+        with contextlib.suppress(OSError):
+            status = os.stat(path)
+            by_identity.setdefault((status.st_dev, status.st_ino), path)
+    by_path = {path.resolve(): path for path in inputs}
     for output in planned:
         key = output.path.resolve()
         earlier = claimed.setdefault(key, output)
@@ -95,7 +102,11 @@ def plan_outputs(planned: Sequence[Planned], inputs: Sequence[Path], *, overwrit
                 f"{output.path}: translate them in separate runs or into different --out folders"
             )
             continue
-        clash = next((path for path in inputs if same_file(output.path, path)), None)
+        clash = by_path.get(key)
+        if clash is None:
+            with contextlib.suppress(OSError):
+                status = os.stat(output.path)
+                clash = by_identity.get((status.st_dev, status.st_ino))
         if clash is not None:
             refused.add(key)
             problems.append(
