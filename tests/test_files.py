@@ -104,6 +104,8 @@ def test_a_glossary_that_cannot_be_read_is_named(tmp_path: Path, kind: str) -> N
         ["glossary", "import", "{fifo_tsv}", "-o", "{out}"],
         ["translate", "{source}", "--to", "fr", "--out", "{out_dir}", "--glossary", "{fifo_tsv}"],
         ["check", "{source}", "{target}", "--glossary", "{fifo_tsv}"],
+        ["score", "{fifo_fr}", "-r", "{target}"],
+        ["score", "{target}", "-r", "{fifo_fr}"],
     ],
 )
 def test_a_fifo_on_the_command_line_is_refused_not_waited_on(tmp_path: Path, args) -> None:

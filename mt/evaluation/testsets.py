@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mt.core.errors import InputError, Location
+from mt.core.files import describe_encoding, read_bytes
 
 SOURCE_LANG = "nl"
 
@@ -148,16 +149,28 @@ def _lines(lines: Iterable[str]) -> list[str]:
 
 
 def read_lines(path: Path, *, encoding: str = "utf-8") -> list[str]:
-    """The lines of a text file, trailing whitespace removed (as sacrebleu reads them)."""
+    """The lines of a text file, trailing whitespace removed (as sacrebleu reads them). A FIFO or
+    device is refused rather than waited on; a UTF-16 file is called that."""
+    if not os.path.lexists(path):
+        raise InputError("file not found", Location(path))
+    data = read_bytes(Path(path))  # a folder, a link loop, a FIFO: named
     try:
-        with open(path, encoding=encoding, newline="\n") as handle:
-            return _lines(handle)
-    except FileNotFoundError:
-        raise InputError("file not found", Location(path)) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a file", Location(path)) from None
+        text = data.decode(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}", Location(path)) from None
     except UnicodeDecodeError as error:
+        guess = describe_encoding(data)
+        if guess is not None:
+            raise InputError(
+                f"{guess.upper()} text, not {encoding}; save it as UTF-8", Location(path)
+            ) from None
         raise InputError(f"not valid {encoding} text: {error.reason}", Location(path)) from None
+    # Lines end at line feeds only (open(newline="\n") as before): a stray carriage return or
+    # form feed stays inside its line, as sacrebleu's reader keeps it.
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the last line's ending, or an empty file
+    return _lines(lines)
 
 
 def _load_pair(spec: str, lang: str) -> TestSet:
