@@ -186,3 +186,21 @@ def test_the_record_keeps_other_files_and_drops_vanished_ones(tmp_path: Path) ->
     assert set(read_record(tmp_path)) == {"a.fr.txt", "c.fr.txt"}
     (tmp_path / RECORD_NAME).write_text("{broken", encoding="utf-8")
     assert not written_by_mt(tmp_path / "a.fr.txt")  # a broken record vouches for nothing
+
+
+def test_an_xliff_job_keeps_a_translators_file_too(tmp_path: Path, tiny_model_dir: Path) -> None:
+    import shutil
+
+    job = tmp_path / "release-12.nl.xlf"
+    shutil.copy(Path(__file__).parent / "data" / "xliff" / "release-12.nl.xlf", job)
+    returned = tmp_path / "release-12.fr.xlf"
+    returned.write_text("<xliff>the translator's returned job</xliff>\n", encoding="utf-8")
+    args = ["translate", str(job), f"--model=fr={tiny_model_dir}", "--backend=torch"]
+    args += ["--max-new-tokens=8", "--no-cache", "--terms=off", "-q"]
+    refused = run(args)
+    assert refused.exit_code == 2
+    assert f"{returned} exists and was not written by mt" in refused.stderr
+    assert returned.read_text(encoding="utf-8").startswith("<xliff>the translator's")
+    replaced = run([*args, "--overwrite"])
+    assert replaced.exit_code == 0, replaced.output
+    assert written_by_mt(returned)

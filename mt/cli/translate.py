@@ -225,7 +225,9 @@ def command(
 
             source = click.get_current_context().get_parameter_source("langs")
             asked = split_list(langs) if source != click.core.ParameterSource.DEFAULT else None
-            summary = translate_xliff(tr, xliff, asked, out_dir, retranslate=retranslate)
+            summary = translate_xliff(
+                tr, xliff, asked, out_dir, retranslate=retranslate, overwrite=overwrite
+            )
         else:
             summary = tr.translate_documents(
                 list(inputs),

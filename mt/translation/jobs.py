@@ -44,10 +44,14 @@ def translate_xliff(
     out_dir: Path | str | None = None,
     *,
     retranslate: bool = False,
+    overwrite: bool = False,
 ) -> Summary:
     """Pre-translate each XLIFF file of ``inputs`` into its target language (``langs`` where the
-    file names none; a file that names one accepts no other) and write ``<stem>.<lang>.xlf``."""
-    from mt.documents import output_path, write_atomic
+    file names none; a file that names one accepts no other) and write ``<stem>.<lang>.xlf``:
+    planned before any work and written all or none, as documents are
+    (:mod:`mt.documents.outputs`; ``overwrite`` replaces files mt did not write)."""
+    from mt.documents import output_path
+    from mt.documents.outputs import Planned, plan_outputs, write_outputs
     from mt.documents.xliff import read_xliff
     from mt.engines.models import check_langs
 
@@ -87,6 +91,11 @@ def translate_xliff(
         from mt.translation.pipeline import _check_writable
 
         _check_writable(Path(out_dir))  # before any model loads
+    plan_outputs(
+        [Planned(str(job.document.source), job.lang, job.output) for job in jobs],
+        [Path(document.source) for document in documents],
+        overwrite=overwrite,
+    )
     all_langs = list(dict.fromkeys(job.lang for job in jobs))
     translator.specs(all_langs)  # an unknown language or a bad --model fails before any work
     if translator.options.terms != "off":
@@ -113,8 +122,7 @@ def translate_xliff(
 
     # Only now, with every translation done, does anything get written.
     write_started = time.perf_counter()
-    for output, text in rendered:
-        write_atomic(output, text)
+    write_outputs(rendered)
     translate_seconds = sum(batch.seconds for batch in batches)
     backends = translator._backends
     return Summary(
