@@ -158,7 +158,9 @@ def test_an_interrupted_run_keeps_finished_chunks_and_a_rerun_sends_only_the_res
         complete = translator.translate_documents([archive], ["fr"], tmp_path / "local")
 
     def interrupt(what: str, done: int, total: int) -> None:
-        if done >= 16:
+        # at the first chunk back: chunks return in any order (a short one first), so a later
+        # threshold could be crossed only by the last chunk, with nothing left to resume
+        if done:
             raise KeyboardInterrupt
 
     cache = tmp_path / "ray.db"
@@ -172,7 +174,7 @@ def test_an_interrupted_run_keeps_finished_chunks_and_a_rerun_sends_only_the_res
     with Translator(_options(tiny_model_dir, cache, "ray")) as translator:
         rerun = translator.translate_documents([archive], ["fr"], tmp_path / "ray")
     kept = complete.translated - rerun.translated
-    assert kept >= 16  # the chunks finished before the interrupt were not sent again
+    assert kept > 0  # the chunk finished before the interrupt was not sent again
     assert rerun.translated > 0
     assert _contents(tmp_path / "ray") == _contents(tmp_path / "local")
 
