@@ -40,7 +40,7 @@ from mt.qa.findings import (
 )
 from mt.qa.numbers import NumberIssue, compare_numbers
 from mt.terminology.terms import SegmentTerms
-from mt.terminology.verification import verify
+from mt.terminology.verification import near_miss, verify
 
 if TYPE_CHECKING:
     from mt.documents import Document
@@ -168,7 +168,9 @@ def _reads_dutch(text: str, lowered: str, lang: str) -> bool:
     return dutch >= 2 and dutch > 2 * target and dutch * 8 >= len(words)
 
 
-_Found = tuple[str, str, str]  # a finding's code, message and evidence, before it is a Finding
+# A finding's code, message and evidence, before it is a Finding; a fourth item, False, says that
+# the check is not sure (the finding then takes at most warning severity, see CheckConfig).
+_Found = tuple[str, str, str] | tuple[str, str, str, bool]
 
 
 def check_segment(
@@ -211,18 +213,18 @@ def _findings(pair: SegmentPair, config: CheckConfig, found: list[_Found]) -> li
     """A :class:`Finding` for each (code, message, evidence) whose check is enabled."""
     return [
         Finding(
-            CODES[code][0],
-            code,
-            config.severity_of(code),
-            message,
+            CODES[item[0]][0],
+            item[0],
+            config.severity_of(item[0], sure=len(item) == 3 or bool(item[3])),
+            item[1],
             pair.source_location,
             pair.target_location,
-            evidence,
+            item[2],
             pair.source or "",
             pair.target or "",
         )
-        for code, message, evidence in found
-        if CODES[code][0] in config.enabled
+        for item in found
+        if CODES[item[0]][0] in config.enabled
     ]
 
 
@@ -248,34 +250,58 @@ def _check_terms(target: str, terms: SegmentTerms, lang: str, found: list[_Found
             message = (
                 f'"{required.source_text}" must be translated as {wanted} ({required.entry_id})'
             )
-            found.append(("missing-term", message, required.source_text))
+            # sure when a wrong form of the term, or a forbidden term, stands there; else a
+            # pronoun or a paraphrase
+            # may ("notre pays" for "Belgique"), which is the translator's right
+            sure = bool(verification.forbidden_found) or near_miss(target, required)
+            if not sure:
+                message += "; if a pronoun or paraphrase stands for it, this is fine"
+            found.append(("missing-term", message, required.source_text, sure))
+    for required in verification.untranslated:
+        message = (
+            f'"{required.source_text}" is left in Dutch here; the glossary asks for '
+            + " or ".join(f'"{alternative}"' for alternative in required.alternatives)
+            + f" ({required.entry_id})"
+        )
+        found.append(("term-untranslated", message, required.source_text))
     for forbidden in verification.forbidden_found:
         found.append(("forbidden-term", f'"{forbidden}" is forbidden by the glossary', forbidden))
 
 
 def _describe_number(issue: NumberIssue, lang: str) -> _Found:
-    source, target = issue.source, issue.target
+    source, target, sure = issue.source, issue.target, issue.sure
     name = _LANG_NAMES.get(lang, lang)
     if issue.kind == "missing":
         assert source is not None
-        return "number-missing", f'"{source.text}" is missing from the translation', source.text
+        message = f'"{source.text}" is missing from the translation'
+        return "number-missing", message, source.text, sure
     if issue.kind == "added":
         assert target is not None
-        return "number-added", f'"{target.text}" is not in the source', target.text
+        return "number-added", f'"{target.text}" is not in the source', target.text, sure
     assert source is not None and target is not None
     if issue.kind == "changed":
-        return "number-changed", f'"{source.text}" became "{target.text}"', target.text
+        return "number-changed", f'"{source.text}" became "{target.text}"', target.text, sure
+    if issue.kind == "unit":
+        return (
+            "unit-changed",
+            f'"{source.text}" keeps its figure but not its unit or currency here (written '
+            f'"{target.text}" with another, not converted)',
+            target.text,
+            sure,
+        )
     if issue.kind == "reformatted":
         return (
             "number-reformatted",
             f'"{target.text}" keeps the Dutch separators of "{source.text}": in {name} it reads '
             f"as {target.value.normalize():f}",
             target.text,
+            sure,
         )
     return (
         "number-format",
         f'"{target.text}" is not how {name} writes "{source.text}" (separators)',
         target.text,
+        sure,
     )
 
 

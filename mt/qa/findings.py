@@ -30,12 +30,25 @@ _RANK = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
 FAIL_ON = ("error", "warning", "info", "never")
 
 # code -> (check, default severity, what it means); the codes are stable: CI configs name them.
+# A code whose default is error earns it only where the check is sure (see ERROR_WHEN); where it
+# cannot be, the finding says warning (CheckConfig.severity_of with sure=False). A severity set
+# in the config for a code or a check replaces both.
 CODES: dict[str, tuple[str, Severity, str]] = {
     "missing-term": ("terminology", Severity.ERROR, "approved glossary term absent"),
+    "term-untranslated": (
+        "terminology",
+        Severity.ERROR,
+        "a glossary term left in Dutch (even where another occurrence was translated)",
+    ),
     "forbidden-term": ("terminology", Severity.ERROR, "forbidden glossary term present"),
     "dnt-changed": ("terminology", Severity.ERROR, "do-not-translate term not copied as is"),
     "number-missing": ("numbers", Severity.ERROR, "a source figure is absent"),
     "number-changed": ("numbers", Severity.ERROR, "a source figure has another value"),
+    "unit-changed": (
+        "numbers",
+        Severity.ERROR,
+        "a figure kept with another unit or currency, not converted",
+    ),
     "number-reformatted": (
         "numbers",
         Severity.ERROR,
@@ -51,7 +64,39 @@ CODES: dict[str, tuple[str, Severity, str]] = {
     "unit-count": ("structure", Severity.ERROR, "source and translation differ in unit count"),
     "kind-mismatch": ("structure", Severity.ERROR, "heading/list/paragraph kind differs"),
     "markup-missing": ("structure", Severity.ERROR, "inline markup or URL not kept"),
+    "link-changed": ("structure", Severity.ERROR, "a link points elsewhere than the source's"),
+    "markup-added": ("structure", Severity.WARNING, "inline markup or a link not in the source"),
+    "markup-order": (
+        "structure",
+        Severity.WARNING,
+        "inline markup in another order (bold and link swapped?)",
+    ),
     "length-ratio": ("structure", Severity.WARNING, "translation much shorter or longer"),
+}
+
+# What earns a code its error, where its default is error: the README's severity table says the
+# same. A finding that does not meet it is reported at warning.
+ERROR_WHEN: dict[str, str] = {
+    "missing-term": "a wrong form of the term stands in its place (its words' first five letters "
+    "start words of the translation), or a forbidden term does; else a pronoun or paraphrase may "
+    "stand for it: warning",
+    "term-untranslated": "always: the Dutch form of a matched term stands in the translation",
+    "forbidden-term": "always: a term the glossary forbids where its entry matched",
+    "dnt-changed": "always: a do-not-translate term is not in the translation as written",
+    "number-missing": "the lost figure is an amount of money or a percentage, and no other "
+    "figure converts it",
+    "number-changed": "it is the one figure left unmatched on each side and both have the same "
+    "unit (or none), or both share a unit",
+    "unit-changed": "always: the same value, with a unit or currency of another size",
+    "number-reformatted": "always: the Dutch separators read as another value in the target",
+    "empty": "always",
+    "untranslated": "always",
+    "still-dutch": "always: the translation, or one of its sentences, reads as Dutch",
+    "segment-missing": "always",
+    "unit-count": "always",
+    "kind-mismatch": "always",
+    "markup-missing": "always: a link, emphasis, code or URL of the source is absent",
+    "link-changed": "always: a link's target differs from the source's",
 }
 
 
@@ -81,9 +126,16 @@ class CheckConfig:
     min_length: int = 40  # shorter source units are too noisy for the length ratio
     baseline: str = ""  # a file of findings accepted on purpose (mt.qa.baseline); "" for none
 
-    def severity_of(self, code: str) -> Severity:
+    def severity_of(self, code: str, *, sure: bool = True) -> Severity:
+        """The severity of a finding of ``code``: the config's for the code or its check, else
+        the code's default; a finding its check is not sure of takes at most ``warning``."""
         check, default, _ = CODES[code]
-        return self.severity.get(code) or self.severity.get(check) or default
+        chosen = self.severity.get(code) or self.severity.get(check)
+        if chosen is not None:
+            return chosen
+        if not sure and default is Severity.ERROR:
+            return Severity.WARNING
+        return default
 
     def fails(self, severity: Severity) -> bool:
         return self.fail_on != "never" and severity.rank >= Severity(self.fail_on).rank
@@ -169,6 +221,7 @@ def _is_bounds(value: object) -> bool:
 __all__ = [
     "CHECKS",
     "CODES",
+    "ERROR_WHEN",
     "FAIL_ON",
     "CheckConfig",
     "Finding",

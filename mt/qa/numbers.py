@@ -35,6 +35,15 @@ from itertools import pairwise
 from operator import itemgetter
 
 from mt.qa.numerals import SCALES, written_values
+from mt.qa.units import (
+    HINT,
+    changed_unit,
+    converts,
+    currency_before,
+    dimension,
+    same_unit,
+    units_of,
+)
 
 # Spaces that group thousands: plain, no-break (U+00A0), narrow no-break (U+202F), thin (U+2009).
 _GROUP_SPACES = " \u00a0\u202f\u2009"
@@ -57,7 +66,8 @@ _PERCENT_WORDS = frozenset(("procent", "percent", "pourcent", "prozent"))
 # next word when it may change the figure's meaning (a scale word, "670 miljoen", a percent word,
 # "per cent"), which the code then looks up. Any other word is left out of the match, so that the
 # text of a match says all there is to know of a figure: readings are memoised by it. A figure
-# may not follow a letter (or a letter and a hyphen): identifiers such as "F-16", "A400M" and "G7"
+# may not follow a letter (or a letter and a hyphen), nor a point after a digit ("No.1" holds
+# the figure 1; "1.5" holds one figure, not two): identifiers such as "F-16", "A400M" and "G7"
 # are names, not figures; nor a digit and an apostrophe, a no-break or a thin space, inside a
 # grouped figure that did not read as one ("12\u00a03456"). After a word and such a space it may
 # (French typography puts one in "24\u00a0septembre\u00a01759"), and after a quote ("'18'",
@@ -66,7 +76,7 @@ _PERCENT_WORDS = frozenset(("procent", "percent", "pourcent", "prozent"))
 # The pattern opens with the figure's first digit (group "lead"), so that the regex engine skips
 # from digit to digit on its own; what may not stand before a figure is then asserted behind it.
 _FIGURE_PATTERN = r"""
-    (?P<lead>[0-9])(?<![\w.,][0-9])(?<![0-9]['\u00a0\u202f\u2009][0-9])(?<![^\W\d_]-[0-9])
+    (?P<lead>[0-9])(?<![\w,][0-9])(?<![0-9.]\.[0-9])(?<![0-9]['\u00a0\u202f\u2009][0-9])(?<![^\W\d_]-[0-9])
     (?:
         (?=[0-9]?(?:\s?[:h]|u|\.[0-5]))  # (what a time has after its first digit)
         (?:
@@ -314,39 +324,56 @@ class NumberIssue:
     ``kind`` is "missing" (in the source, not in the target), "changed" (a different value stands in
     its place), "reformatted" (the target wrote the source's figure with the source language's
     separators, so it reads as another value: "1.600" in English is 1.6), "format" (the right
-    value, separators that do not fit the target language: "3,5%" in English) or "added" (only in
-    the target).
+    value, separators that do not fit the target language: "3,5%" in English), "unit" (the same
+    value with another unit or currency, not converted: "10 cm" as "10 inches") or "added" (only
+    in the target).
+
+    ``sure``: whether the issue is worth stopping a release for. A changed figure is sure when it
+    is the one figure left on each side and both are written with the same unit (or none); a
+    missing one when it is an amount of money or a percentage; a reformatted figure and a changed
+    unit always are. A figure added is never sure (translators add conversions and dates).
     """
 
     kind: str
     source: Figure | None
     target: Figure | None
+    sure: bool = True
 
 
 def compare_numbers(
     source: str, target: str, target_lang: str, source_lang: str = "nl"
 ) -> tuple[NumberIssue, ...]:
     """The figures of ``source`` that went wrong in its translation ``target``."""
-    # The common case, answered from the readings alone: the same values, all well formed.
+    # The common case, answered from the readings alone: the same values, all well formed, and no
+    # unit written beside a figure on both sides (that one might have changed).
     source_readings = _readings(source, source_lang)
     target_readings = _readings(target, target_lang)
     if len(source_readings) == len(target_readings) and (
         not target_readings
         or all(map(_WELL_FORMED, target_readings))
         and sorted(map(_VALUE, source_readings)) == sorted(map(_VALUE, target_readings))
+        and not (HINT.search(source) and HINT.search(target))
     ):
         return ()
     # Else figure by figure, with positions; a Figure is made only for what an issue names.
-    source_figures, target_figures = _scan(source, source_lang), _scan(target, target_lang)
+    source_figures = _glued_money(source, _scan(source, source_lang))
+    target_figures = _glued_money(target, _scan(target, target_lang))
+    units = _Units(source, target)
     written_in_target = _WrittenOtherwise(target, target_lang)  # "15" as "vijftien", "XVe"
     written_in_source = _WrittenOtherwise(source, source_lang)
     issues: list[NumberIssue] = []
     unmatched_target = list(target_figures)
     unmatched_source: list[_Raw] = []
     for raw in source_figures:
-        partner = _take(unmatched_target, lambda t, v=raw[0]: t[0] == v)
+        value, unit = raw[0], units.source(raw)
+        # a partner of the same value and unit first: "10 km and 10 miles" keeps its pairs
+        partner = _take(
+            unmatched_target, lambda t, v=value, u=unit: t[0] == v and same_unit(u, units.target(t))
+        ) or _take(unmatched_target, lambda t, v=value: t[0] == v)
         if partner is None:
             unmatched_source.append(raw)
+        elif changed_unit(unit, units.target(partner)):
+            issues.append(NumberIssue("unit", Figure(*raw), Figure(*partner)))
         # (well_formed) the right value, the wrong separators; but a figure malformed in both
         # languages and copied as written is a label ("figuur 1.1", "802.11n"), not a number
         elif not partner[7] and (raw[7] or partner[5] != raw[5]):
@@ -364,21 +391,147 @@ def compare_numbers(
         accept = _same_time_or_decade(raw, source, source_lang)
         if accept is not None and _take(unmatched_target, accept):
             continue  # written another way: "om 11.00" and "um 11:00 Uhr", "jaren 60" and "1960s"
+        clock = _clock(raw, source)
+        if clock is not None and _take(unmatched_target, lambda t, c=clock: _clock(t, target) == c):
+            continue  # "om 15 uur" and "at 3 p.m."
+        unit = units.source(raw)
+        if unit and _take(
+            unmatched_target, lambda t, v=value, u=unit: converts(v, u, t[0], units.target(t))
+        ):
+            continue  # converted: "250 kg" and "550 pounds"
         if raw in written_in_target:
             continue
         if ranges is None:
             ranges = _Ranges(source, source_figures, target, target_figures)
         if not _take(unmatched_target, ranges.partner_of(raw)):
             still_unmatched.append(raw)
+    # A conversion given on one side only ("5,5 meter (18 voet)" and "5.5 metres") is no figure
+    # lost or added: it converts another figure of either side.
+    quantities = [(raw, units.source(raw)) for raw in source_figures if units.source(raw)]
+    quantities += [(raw, units.target(raw)) for raw in target_figures if units.target(raw)]
+    still_unmatched = [
+        raw for raw in still_unmatched if not _converted(raw, units.source(raw), quantities)
+    ]
+    dated = _RELATIVE_DAY.search(source) is not None  # "vandaag" may be written as the date
+    leftover_target = [
+        t
+        for t in unmatched_target
+        if t not in written_in_source
+        and not _converted(t, units.target(t), quantities)
+        and not (dated and _in_date(target, t))
+    ]
     # What is left pairs up in order: a figure whose place another took was changed, not lost.
-    leftover_target = [t for t in unmatched_target if t not in written_in_source]
+    one_each = len(still_unmatched) == 1 and len(leftover_target) == 1
     for raw in still_unmatched:
         if leftover_target:
-            issues.append(NumberIssue("changed", Figure(*raw), Figure(*leftover_target.pop(0))))
+            partner = leftover_target.pop(0)
+            sure = (
+                one_each
+                and raw[1] == partner[1]
+                and units.source(raw) == () == units.target(partner)
+                or same_unit(units.source(raw), units.target(partner))
+            )
+            issues.append(NumberIssue("changed", Figure(*raw), Figure(*partner), sure))
         else:
-            issues.append(NumberIssue("missing", Figure(*raw), None))
-    issues.extend(NumberIssue("added", None, Figure(*raw)) for raw in leftover_target)
+            sure = raw[1] == "percent" or dimension(units.source(raw)) == {"currency"}
+            issues.append(NumberIssue("missing", Figure(*raw), None, sure))
+    issues.extend(NumberIssue("added", None, Figure(*raw), False) for raw in leftover_target)
     return tuple(issues)
+
+
+class _Units:
+    """The units of each figure of a source and its translation, read when first asked."""
+
+    def __init__(self, source: str, target: str) -> None:
+        self._texts = (source, target)
+        self._known: tuple[dict[int, tuple[str, ...]], ...] = ({}, {})
+
+    def _of(self, side: int, raw: _Raw) -> tuple[str, ...]:
+        known = self._known[side]
+        found = known.get(raw[3])
+        if found is None:
+            found = known[raw[3]] = units_of(self._texts[side], raw[3], raw[4])
+        return found
+
+    def source(self, raw: _Raw) -> tuple[str, ...]:
+        return self._of(0, raw)
+
+    def target(self, raw: _Raw) -> tuple[str, ...]:
+        return self._of(1, raw)
+
+
+def _converted(
+    raw: _Raw, unit: tuple[str, ...], quantities: list[tuple[_Raw, tuple[str, ...]]]
+) -> bool:
+    """Whether ``raw`` (in ``unit``) is a conversion of another figure with a unit."""
+    return bool(unit) and any(
+        other is not raw and converts(other[0], other_unit, raw[0], unit)
+        for other, other_unit in quantities
+    )
+
+
+# Letters glued to an amount after a currency sign scale it: "£125m", "$5bn", "€3k".
+_GLUED_SCALES = {"m": 10**6, "mn": 10**6, "bn": 10**9, "b": 10**9, "k": 10**3}
+
+
+def _glued_money(text: str, figures: list[_Raw]) -> list[_Raw]:
+    """``figures`` with the amounts written "£125m" scaled (the figure pattern reads 125)."""
+    for index, raw in enumerate(figures):
+        value, kind, written, start, end, digits, scale, well_formed = raw
+        glued = _GLUED.match(text, end) if scale == 1 and kind == "number" else None
+        if glued is not None and currency_before(text, start):
+            times = _GLUED_SCALES[glued[0].lower()]
+            figures[index] = (value * times, kind, written, start, end, digits, times, well_formed)
+    return figures
+
+
+_GLUED = re.compile(r"(?:mn|bn|m|b|k)(?![^\W\d_])", re.IGNORECASE)
+
+
+# A whole hour written with a word: "15 uur", "15 h", "15 Uhr", "3 p.m.", "3 o'clock".
+_HOUR_WORD = re.compile(r"\s?(uur|u|h|heures?|uhr|o['’]clock|([ap])\.?m\.?)(?![^\W\d_])", re.I)
+
+
+def _clock(raw: _Raw, text: str) -> int | None:
+    """The time of day a figure names, in minutes after midnight: a time ("14:30") or a whole
+    hour written with a word ("15 uur", "3 p.m."); None for any other figure."""
+    value, kind = raw[0], raw[1]
+    if kind == "time":
+        hours, minutes = divmod(int(value), 100)
+        return hours * 60 + minutes
+    if kind != "number" or raw[6] != 1 or not (0 <= value <= 24) or value != int(value):
+        return None
+    match = _HOUR_WORD.match(text, raw[4])
+    if match is None:
+        return None
+    hour = int(value)
+    if match[2] and match[2].lower() == "p" and hour < 12:
+        hour += 12
+    elif match[2] and match[2].lower() == "a" and hour == 12:
+        hour = 0
+    return hour * 60
+
+
+# Dutch words for a day named without its date: a translation may write the date instead.
+_RELATIVE_DAY = re.compile(
+    r"(?<!\w)(?:vandaag|gisteren|eergisteren|morgen|overmorgen|vanochtend|vanmorgen|vanmiddag"
+    r"|vanavond|vannacht|gisteravond|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag"
+    r"|zondag)(?!\w)",
+    re.IGNORECASE,
+)
+_MONTH = re.compile(
+    r"(?<!\w)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|janv|févr|fév|mars|avr|mai|juin"
+    r"|juil|août|sept|déc|jän|mär|okt|dez)[^\W\d_]*\.?",
+    re.IGNORECASE,
+)
+
+
+def _in_date(text: str, raw: _Raw) -> bool:
+    """Whether a figure is a day or a year beside a month's name ("30 March 2021", "le 30 mars")."""
+    if raw[1] not in ("number", "ordinal") or raw[6] != 1:
+        return False
+    near = text[max(0, raw[3] - 12) : raw[4] + 12]
+    return _MONTH.search(near) is not None
 
 
 _VALUE, _WELL_FORMED = itemgetter(0), itemgetter(5)
@@ -404,7 +557,8 @@ def _same_time_or_decade(raw: _Raw, text: str, lang: str) -> Callable[[_Raw], bo
         return None
     if (clock := _CLOCK.fullmatch(digits)) is not None:
         time = Decimal(int(clock[1]) * 100 + int(clock[2]))
-        return lambda t: t[1] == "time" and t[0] == time
+        hhmm = f"{time:04f}"  # "02.30 UTC" may be written "0230 UTC"
+        return lambda t: t[0] == time and (t[1] == "time" or t[5] == hhmm)
     if value in _DECADES and text[: raw[3]].rstrip(" '’").lower().endswith("jaren"):
         return lambda t: t[0] in (1900 + value, 2000 + value)
     return None
@@ -473,7 +627,7 @@ class _WrittenOtherwise:
 
     def __contains__(self, raw: _Raw) -> bool:
         value, kind = raw[0], raw[1]
-        if kind == "time" or value != value.to_integral():
+        if kind == "time":
             return False
         if self._values is None:
             self._values = written_values(self.text, self.lang)

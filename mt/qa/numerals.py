@@ -12,6 +12,7 @@ the figure.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import pairwise
 
 # Words that scale the figure before them. Long-scale languages call 10**12 "biljoen", "billion"
@@ -145,13 +146,90 @@ NUMBER_WORDS: dict[str, dict[str, int]] = {
 }
 
 
+_UNITS_TENS = {
+    "nl": (
+        "een twee drie vier vijf zes zeven acht negen",
+        "twintig dertig veertig vijftig zestig zeventig tachtig negentig",
+    ),
+    "de": (
+        "ein zwei drei vier fünf sechs sieben acht neun",
+        "zwanzig dreißig vierzig fünfzig sechzig siebzig achtzig neunzig",
+    ),
+    "en": (
+        "one two three four five six seven eight nine",
+        "twenty thirty forty fifty sixty seventy eighty ninety",
+    ),
+    "fr": ("un deux trois quatre cinq six sept huit neuf", "vingt trente quarante cinquante"),
+}
+_FRENCH_TEENS = ("dix", "onze", "douze", "treize", "quatorze", "quinze", "seize", "dix-sept")
+_FRENCH_TEENS += ("dix-huit", "dix-neuf")
+_ORDINAL_UNITS = {
+    "en": "first second third fourth fifth sixth seventh eighth ninth",
+    "fr": "unième deuxième troisième quatrième cinquième sixième septième huitième neuvième",
+}
+
+
+def _compounds(lang: str) -> dict[str, int]:
+    """The number words from 21 to 99 that are written as one word (or joined by hyphens): Dutch
+    "vierentwintig", German "siebenundzwanzig", French "vingt-sept", English "twenty-four", and
+    their ordinals ("vierentwintigste", "vingt-septième", "twenty-fourth")."""
+    if lang not in _UNITS_TENS:
+        return {}
+    unit_words, ten_words = (words.split() for words in _UNITS_TENS[lang])
+    ordinals = _ORDINAL_UNITS.get(lang, "").split()
+    found: dict[str, int] = {}
+    tens = list(enumerate(ten_words, 2))
+    if lang == "fr":
+        tens.append((6, "soixante"))
+    for ten, ten_word in tens:
+        for unit, unit_word in enumerate(unit_words, 1):
+            value = 10 * ten + unit
+            if lang in ("nl", "de"):
+                # Dutch writes a diaeresis where two vowels meet: "tweeëntwintig"
+                joint = "und" if lang == "de" else "ën" if unit_word.endswith("e") else "en"
+                word = unit_word + joint + ten_word
+                found[word] = value
+                found[word + ("ste" if lang == "nl" else "st")] = value
+                if lang == "de":
+                    found.update({word + "st" + ending: value for ending in _CASE_ENDINGS})
+            elif lang == "en":
+                found[f"{ten_word}-{unit_word}"] = found[f"{ten_word}-{ordinals[unit - 1]}"] = value
+            else:
+                joint = "-et-" if unit == 1 else "-"
+                found[ten_word + joint + unit_word] = value
+                found[ten_word + joint + ordinals[unit - 1]] = value
+    if lang == "fr":  # 70 to 99: soixante-dix, soixante-et-onze, quatre-vingt(s), quatre-vingt-dix
+        teens = _FRENCH_TEENS
+        found["quatre-vingt"] = found["quatre-vingts"] = found["quatre-vingtième"] = 80
+        for offset, teen in enumerate(teens):
+            found[("soixante-et-" if offset == 1 else "soixante-") + teen] = 70 + offset
+            found["quatre-vingt-" + teen] = 90 + offset
+        for unit, unit_word in enumerate(unit_words, 1):
+            found["quatre-vingt-" + unit_word] = 80 + unit
+        found.update({teen: 10 + offset for offset, teen in enumerate(teens) if "-" in teen})
+    return found
+
+
 _WORDS = re.compile(r"[^\W\d_]+")
+# Number words joined by hyphens ("vingt-sept", "twenty-four"), read whole before word by word.
+_HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+# Fractions written in words, and "one and a half" written whole.
+_HALVES = {
+    "nl": {"anderhalf": 1.5, "anderhalve": 1.5, "tweeënhalf": 2.5, "drieënhalf": 3.5, "half": 0.5},
+    "de": {"eineinhalb": 1.5, "anderthalb": 1.5, "zweieinhalb": 2.5, "dreieinhalb": 3.5},
+    "fr": {"demi": 0.5, "demie": 0.5},
+    "en": {"half": 0.5},
+}
+_AND_A_HALF = {
+    "fr": re.compile(r"(?<!\w)(\w+)(?:\s+\w+)?\s+et\s+demie?(?!\w)"),
+    "en": re.compile(r"(?<!\w)(\w+)(?:\s+\w+)?\s+and\s+a\s+half(?!\w)"),
+}
 
 # A number word with a multiplying, percent or age ending, written as one word: German "achtmal",
 # "dreifach", "das Neunzigfache", "hundertprozentig", "dreizehnjährige"; Dutch "tweemaal",
 # "tienvoudig", "dertienjarige".
 _JOINED = {
-    "nl": re.compile(r"(\w+?)(?:maal|voudige?|procent|jarige?)"),
+    "nl": re.compile(r"(\w+?)(?:maal|voudige?|procent|jarige?|tal)"),
     "de": re.compile(r"(\w+?)(?:mal|fach|prozentig|jährig)(?:e[mnrs]?)?"),
 }
 # A German ordinal from 2 to 10 that begins a compound: "zweitgrößte" (second largest),
@@ -163,15 +241,33 @@ _ORDINAL_STEMS = {
 _ORDINAL_COMPOUND = re.compile(f"({'|'.join(_ORDINAL_STEMS)})\\w{{4,}}")
 
 
-def written_values(text: str, lang: str) -> set[int]:
+@lru_cache(maxsize=8)
+def _all_words(lang: str) -> dict[str, int]:
+    """:data:`NUMBER_WORDS` of ``lang`` with its compounds (see :func:`_compounds`)."""
+    if lang not in NUMBER_WORDS:
+        return {}
+    return NUMBER_WORDS[lang] | _compounds(lang)
+
+
+def written_values(text: str, lang: str) -> set[int | float]:
     """The whole numbers ``text`` (in ``lang``) writes otherwise than as a figure: number words,
     alone or joined to a multiplying, percent or age ending ("achtmal"), German ordinals that begin
     a compound ("zweitgrößte"), a scale word with the number word before it ("vier miljoen") or
     alone ("duizend jaar"), French Roman ordinals, and digits stuck to a word."""
-    words = NUMBER_WORDS.get(lang, {})
-    in_text = _WORDS.findall(text.lower())
+    words = _all_words(lang)
+    lowered = text.lower()
+    in_text = _WORDS.findall(lowered)
     present = set(in_text)
-    values = {words[word] for word in words.keys() & present}
+    if "-" in lowered:
+        present.update(_HYPHENATED.findall(lowered))
+    values: set[int | float] = {words[word] for word in words.keys() & present}
+    halves = _HALVES.get(lang, {})
+    values.update(halves[word] for word in halves.keys() & present)
+    and_a_half = _AND_A_HALF.get(lang)
+    if and_a_half is not None and ("demi" in lowered or "half" in lowered):
+        for match in and_a_half.finditer(lowered):
+            if match[1] in words:
+                values.add(words[match[1]] + 0.5)
     if (joined := _JOINED.get(lang)) is not None:
         stems = (match[1] for match in map(joined.fullmatch, present) if match is not None)
         values.update(words[stem] for stem in stems if stem in words)

@@ -34,14 +34,17 @@ _IGNORE = CasePolicy.IGNORE  # (in the hot loops: a global costs a tenth of an e
 
 @dataclass(frozen=True)
 class Verification:
-    """What a translation lacks (``missing``) and holds that it must not (``forbidden_found``)."""
+    """What a translation lacks (``missing``) and holds that it must not (``forbidden_found``);
+    in inflection mode also the terms whose Dutch form stands in it (``untranslated``), met
+    elsewhere in the translation or not (a second occurrence left in Dutch)."""
 
     missing: tuple[RequiredTerm, ...] = ()
     forbidden_found: tuple[str, ...] = ()
+    untranslated: tuple[RequiredTerm, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return not self.missing and not self.forbidden_found
+        return not self.missing and not self.forbidden_found and not self.untranslated
 
 
 _PASSED = Verification()
@@ -498,10 +501,14 @@ def verify(
         return _PASSED
     target = _Target(translation)
     missing: list[RequiredTerm] = []
+    untranslated: list[RequiredTerm] = []
     for required in terms.required:
         # most terms stand in the translation as written: a substring search says so
         ignore = required.case is _IGNORE
         alternatives = _one_lines(required.alternatives)
+        if inflections and not required.copy and _left_in_dutch(target, required, alternatives):
+            untranslated.append(required)  # (reported as such, not as missing too)
+            continue
         for alternative in alternatives:
             if alternative and target.occurs(alternative, ignore):
                 break
@@ -509,7 +516,7 @@ def verify(
             if not _meets(target, required, alternatives, lang, inflections):
                 missing.append(required)
     found = (
-        tuple(
+        _distinct(
             term
             for term in terms.forbidden
             if _holds_forbidden(target, _one_line(term), lang, inflections)
@@ -517,9 +524,53 @@ def verify(
         if terms.forbidden
         else ()
     )
-    if not missing and not found:
+    if not missing and not found and not untranslated:
         return _PASSED
-    return Verification(missing=tuple(missing), forbidden_found=found)
+    return Verification(tuple(missing), found, tuple(untranslated))
+
+
+def near_miss(translation: str, required: RequiredTerm) -> bool:
+    """Whether ``translation``, which lacks ``required``, holds a wrong form of one of its
+    alternatives: each of its words of four letters or more starts a word of the translation with
+    its first five letters ("Vereinigten Nationen" for "Vereinte Nationen"). A term rendered by
+    a pronoun or a paraphrase ("notre pays" for "Belgique") is no near miss: ``mt check`` cannot
+    tell it from a wrong term, and says so with a lower severity."""
+    starts = {_prefix(word) for word in _WORD.findall(_strip_accents(_fold(translation)))}
+    for alternative in required.alternatives:
+        words = _WORD.findall(_strip_accents(_fold(alternative)))
+        words = [word for word in words if len(word) > 3]
+        if words and all(_prefix(word) in starts for word in words):
+            return True
+    return False
+
+
+def _prefix(word: str) -> str:
+    return word[:5]
+
+
+def _distinct(terms: Iterable[str]) -> tuple[str, ...]:
+    """``terms`` less those that differ from an earlier one only in accents and case: "État
+    islamique" and "Etat islamique" both find "État islamique", which is one term found."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for term in terms:
+        key = _strip_accents(_fold(term))
+        if key not in seen:
+            seen.add(key)
+            kept.append(term)
+    return tuple(kept)
+
+
+def _left_in_dutch(target: _Target, required: RequiredTerm, alternatives: tuple[str, ...]) -> bool:
+    """Whether the Dutch form of ``required`` stands in the translation, where it is none of the
+    allowed terms (nor inside one): "België" in a French translation, even beside "Belgique"."""
+    dutch = _one_line(required.source_text)
+    if not dutch or not any(char.isalpha() for char in dutch):
+        return False
+    folded = _fold(dutch)
+    if any(folded in _fold(alternative) for alternative in alternatives):
+        return False  # "Irak" is Dutch and French alike
+    return target.occurs(dutch, required.case is _IGNORE)
 
 
 @lru_cache(maxsize=65536)
@@ -546,4 +597,62 @@ def _meets(
     for alternative in alternatives:
         if alternative and _contains(target, alternative, lang, required.case, mode, written=False):
             return True
+    if mode != _INFLECT:
+        return False
+    return any(_variant_of(target, term, lang, required.case) for term in alternatives)
+
+
+def _variant_of(target: _Target, term: str, lang: str, case: CasePolicy) -> bool:
+    """Whether ``target`` writes ``term`` as translators write such terms, beyond its inflected
+    forms (``mt check`` only): other capitals at the start of its words ("foreign minister",
+    "Union Européenne") or all in capitals (a headline), unless the policy is strict; an acronym
+    with points ("U.N." for "UN"); in German, the first or last part of a compound
+    ("UN-Generalversammlung", "Syrienkonflikt", "Auslandsterrorismus")."""
+    if not term:
+        return False
+    dotted = ".".join(term)
+    if (
+        _is_acronym(term)
+        and term.isalpha()
+        and (target.occurs(dotted + ".", False) or target.occurs(dotted, False))
+    ):
+        return True
+    if case is not CasePolicy.STRICT and target.could_match(term, lang, _INFLECT):
+        pattern = _term_pattern(term, lang, _INFLECT, True)
+        for match in pattern.finditer(target.text):
+            if _initials_only(match[0], term):
+                return True
+    if lang == "de" and " " not in term and len(term) >= 4 and not _is_acronym(term):
+        return _compound_holds(target.text, term)
     return False
+
+
+def _initials_only(found: str, term: str) -> bool:
+    """Whether ``found`` differs from ``term`` (as inflection allows) only in the case of its
+    words' first letters, or is all in capitals."""
+    if found.isupper():
+        return True
+    found_words, term_words = _WORD.findall(found), _WORD.findall(term)
+    if len(found_words) != len(term_words):
+        return False
+    return all(
+        f[1:].startswith(t[1:]) or f[1:].startswith(t[1:].lower())
+        for f, t in zip(found_words, term_words, strict=True)
+    )
+
+
+@lru_cache(maxsize=65536)
+def _compound_patterns(term: str) -> re.Pattern[str]:
+    """A German term as the first part of a compound (a linking "s" allowed: "Entwicklungs-"),
+    joined or hyphenated, or as its last part, in lower case."""
+    head = re.escape(term)
+    tail = re.escape(term[:1].lower() + term[1:])
+    return re.compile(
+        rf"(?<!\w){head}(?:s|es|n|en)?(?:-\w|[a-zäöüß]{{3,}})|\w{tail}(?:s|es|n|en|e)?(?!\w)"
+    )
+
+
+def _compound_holds(text: str, term: str) -> bool:
+    if term[1:].lower() not in text.lower():
+        return False
+    return _compound_patterns(term).search(text) is not None
