@@ -288,8 +288,14 @@ def test_looks_dutch_quick_rejection_never_changes_a_verdict() -> None:
         cased = _WORD.findall(text) if len(text.lower()) == len(text) else words
         if text.isupper():
             cased = words
+        last = len(words) - 1
         dutch = sum(
-            word in _DUTCH_ONLY[lang] and (not index or not cased[index][0].isupper())
+            word in _DUTCH_ONLY[lang]
+            and (not index or not cased[index][0].isupper())
+            # between two capitalised words, a particle of a name ("Vincent van Gogh")
+            and not (
+                0 < index < last and cased[index - 1][0].isupper() and cased[index + 1][0].isupper()
+            )
             for index, word in enumerate(words)
         )
         target = sum(word in _TARGET_ONLY[lang] for word in words)

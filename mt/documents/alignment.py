@@ -44,6 +44,32 @@ def align_units(
     return _align_global(source, target)
 
 
+def align_lines(
+    source: Sequence[TextUnit], target: Sequence[TextUnit]
+) -> list[tuple[int | None, int | None]] | None:
+    """Pairs of unit indexes by line number, for line-aligned plain text: a translation that left
+    one line empty (or blank, or a no-break space) holds one unit fewer, and every other unit on
+    the line of its source. None when the lines do not say so: the units of one side must all
+    stand on lines where the other side has units, and each line holds one unit at most.
+
+        source lines:  1 title  2 p1  3 p2  4 p3
+        target lines:  1 title  2 p1  3 (blank)  4 p3
+        pairs:         (0,0)  (1,1)  (2,None)  (3,2)
+    """
+    source_lines = {unit.line: index for index, unit in enumerate(source)}
+    target_lines = {unit.line: index for index, unit in enumerate(target)}
+    if len(source_lines) != len(source) or len(target_lines) != len(target):
+        return None
+    if not (
+        source_lines.keys() <= target_lines.keys() or target_lines.keys() <= source_lines.keys()
+    ):
+        return None
+    return [
+        (source_lines.get(line), target_lines.get(line))
+        for line in sorted(source_lines.keys() | target_lines.keys())
+    ]
+
+
 _MAX_CELLS = 2_000_000
 _GAP = -0.6
 

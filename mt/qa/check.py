@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import ahocorasick_rs
 
 from mt.core.errors import InputError, Location
-from mt.documents.alignment import SOURCE_LANG, align_units
+from mt.documents.alignment import SOURCE_LANG, align_lines, align_units
 from mt.qa.findings import (
     CHECKS,
     CODES,
@@ -38,6 +38,7 @@ from mt.qa.findings import (
     Severity,
     config_from_table,
 )
+from mt.qa.markup import compare_markup, markup_of
 from mt.qa.numbers import NumberIssue, compare_numbers
 from mt.terminology.terms import SegmentTerms
 from mt.terminology.verification import near_miss, verify
@@ -75,8 +76,13 @@ _STOPWORDS = {
     "en": "the of and to in a is that for on with as by at from it this be are was were has have "
     "not an which its their will been more than against since between",
 }
+# Dutch function words that are also words of a target language, though not function words of
+# it: German "er" (he) and "was" (what); in every language, "van", "de" and "of" stand in names.
+_ALSO_THEIRS = {"de": frozenset(("er", "was", "van", "de", "of", "over"))}
 _DUTCH_ONLY = {
-    lang: frozenset(_STOPWORDS["nl"].split()) - frozenset(words.split())
+    lang: frozenset(_STOPWORDS["nl"].split())
+    - frozenset(words.split())
+    - _ALSO_THEIRS.get(lang, frozenset())
     for lang, words in _STOPWORDS.items()
 }
 _TARGET_ONLY = {
@@ -157,11 +163,17 @@ def _reads_dutch(text: str, lowered: str, lang: str) -> bool:
     target = sum(map(target_only.__contains__, words))
     if len(lowered) == len(text) and not text.isupper():  # (else: no case to go by)
         cased = _WORD.findall(text)
-        # a Dutch function word counts in lower case, or as the first word
+        # a Dutch function word counts in lower case, or as the first word; not between two
+        # capitalised words, where it is part of a name ("Vincent van Gogh", "Bank of America")
+        last = len(cased) - 1
         dutch = sum(
             1
             for index, (word, low) in enumerate(zip(cased, words, strict=True))
-            if low in dutch_only and (not index or not word[0].isupper())
+            if low in dutch_only
+            and (not index or not word[0].isupper())
+            and not (
+                0 < index < last and cased[index - 1][0].isupper() and cased[index + 1][0].isupper()
+            )
         )
     else:
         dutch = sum(map(dutch_only.__contains__, words))
@@ -398,7 +410,9 @@ class _Inspector:
             if len(source) >= config.min_length:
                 ratio = len(target) / len(source)
                 low, high = config.length_ratio
-                if not low <= ratio <= high:
+                # a short line may double with a few words (a headline): the difference must
+                # also be as long as the shortest line checked
+                if not low <= ratio <= high and abs(len(target) - len(source)) > config.min_length:
                     message = (
                         f"the translation is {ratio:.2f} times as long as the source "
                         f"(expected {low:g} to {high:g})"
@@ -427,9 +441,17 @@ def check_documents(
     lang: str,
     glossary: Glossary | None = None,
     config: CheckConfig | None = None,
+    *,
+    source_text: str | None = None,
+    target_text: str | None = None,
 ) -> PairReport:
-    """Align two documents by structure and check every pair."""
-    return _check_documents(source, target, lang, glossary, config or CheckConfig())
+    """Align two documents by structure and check every pair. ``source_text`` and
+    ``target_text``: the documents as written, for Markdown and HTML; with them, inline markup
+    and link targets are compared as a reader sees them (:mod:`mt.qa.markup`)."""
+    texts = (
+        (source_text, target_text) if source_text is not None and target_text is not None else None
+    )
+    return _check_documents(source, target, lang, glossary, config or CheckConfig(), texts=texts)
 
 
 def _check_documents(
@@ -439,10 +461,16 @@ def _check_documents(
     glossary: Glossary | None,
     config: CheckConfig,
     remember: bool = False,
+    texts: tuple[str, str] | None = None,
 ) -> PairReport:
     """:func:`check_documents`; ``remember``: another translation of ``source`` follows."""
     findings: list[Finding] = []
-    if len(source.units) != len(target.units) and "structure" in config.enabled:
+    pairs = None
+    formats = getattr(source, "format", None), getattr(target, "format", None)
+    if len(source.units) != len(target.units) and formats == ("text", "text"):
+        pairs = align_lines(source.units, target.units)  # a line left blank: one finding there
+    by_line = pairs is not None
+    if len(source.units) != len(target.units) and "structure" in config.enabled and not by_line:
         findings.append(
             Finding(
                 "structure",
@@ -454,10 +482,16 @@ def _check_documents(
                 Location(target.source),
             )
         )
+    if pairs is None:
+        pairs = align_units(source.units, target.units)
+    markup = None
+    if texts is not None and formats[0] == formats[1] and formats[0] in ("markdown", "html"):
+        markup = _Blocks(source, texts[0]), _Blocks(target, texts[1])
     inspect = _Inspector(lang, glossary, config, remember).inspect
+    structure = "structure" in config.enabled
     segments = 0
     last_target_line: int | None = None
-    for s, t in align_units(source.units, target.units):
+    for s, t in pairs:
         s_unit = source.units[s] if s is not None else None
         t_unit = target.units[t] if t is not None else None
         if t_unit is not None:
@@ -468,14 +502,29 @@ def _check_documents(
         source_kind = s_unit.kind if s_unit else ""
         target_kind = t_unit.kind if t_unit else ""
         protected = s_unit.protected if s_unit else ()
-        found = inspect(source_text, target_text, source_kind, target_kind, protected)
+        if markup is not None and protected:  # markup is compared as written, below
+            protected = tuple(kept for kept in protected if not _PLACEHOLDER.fullmatch(kept))
+        if by_line and s_unit is not None and t_unit is None:
+            line = s_unit.line
+            found: list[_Found] = [
+                ("empty", f"line {line} of the translation is empty", s_unit.text)
+            ]
+        else:
+            found = inspect(source_text, target_text, source_kind, target_kind, protected)
+        if markup is not None and structure and s_unit is not None and t_unit is not None:
+            found.extend(markup[0].compare(s_unit.line, markup[1], t_unit.line))
         if found:  # located only now: most pairs have no finding
+            if by_line and s_unit is not None:
+                # a missing line is located on its own line, as the source's
+                target_line = t_unit.line if t_unit is not None else s_unit.line
+            else:
+                # a missing translation is located after the last unit that has one
+                target_line = last_target_line
             pair = SegmentPair(
                 source_text,
                 target_text,
                 Location(source.source, s_unit.line) if s_unit else None,
-                # a missing translation is located after the last unit that has one
-                Location(target.source, last_target_line),
+                Location(target.source, target_line),
                 source_kind,
                 target_kind,
                 protected,
@@ -488,6 +537,28 @@ def _check_documents(
         segments=segments,
         findings=tuple(findings),
     )
+
+
+class _Blocks:
+    """A Markdown or HTML document's lines grouped by the unit that starts them: the block of
+    a unit runs from its line to the next unit's. Each block pair is compared once (the cells of
+    a table row share their line)."""
+
+    def __init__(self, document: Document, text: str) -> None:
+        self.format = document.format
+        self.lines = text.removeprefix("\ufeff").splitlines()
+        starts = sorted({unit.line for unit in document.units})
+        self.ends = dict(zip(starts, [*starts[1:], len(self.lines) + 1], strict=False))
+        self.compared: set[tuple[int, int]] = set()
+
+    def markup(self, line: int) -> tuple:
+        return markup_of("\n".join(self.lines[line - 1 : self.ends[line] - 1]), self.format)
+
+    def compare(self, line: int, other: _Blocks, other_line: int) -> list[_Found]:
+        if (line, other_line) in self.compared:
+            return []
+        self.compared.add((line, other_line))
+        return list(compare_markup(self.markup(line), other.markup(other_line)))
 
 
 def check_files(
@@ -518,6 +589,7 @@ def check_pairs(
     config = config or CheckConfig()
     pairs = list(pairs)
     last: tuple[Path, Document] | None = None
+    last_text: tuple[Path, str] | None = None
     for index, (source, target, lang) in enumerate(pairs):
         for path in (source, target):
             check_regular_file(path)  # missing, a link loop, a FIFO (which would hang)
@@ -532,7 +604,19 @@ def check_pairs(
             last = source, read_document(source, encoding=encoding, template=False)
         target_document = read_document(target, encoding=encoding, template=False)
         more = index + 1 < len(pairs) and pairs[index + 1][0] == source  # the same source next
-        yield _check_documents(last[1], target_document, lang, glossary, config, remember=more)
+        texts = None
+        if source_format != "text":  # markup is compared as written (read_document read them)
+            if last_text is None or last_text[0] != source:
+                last_text = source, _as_written(source, encoding)
+            texts = last_text[1], _as_written(target, encoding)
+        yield _check_documents(
+            last[1], target_document, lang, glossary, config, remember=more, texts=texts
+        )
+
+
+def _as_written(path: Path, encoding: str) -> str:
+    """A document's text, which :func:`~mt.documents.read_document` has read (and so checked)."""
+    return path.read_bytes().decode(encoding)
 
 
 __all__ = [

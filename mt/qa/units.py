@@ -180,11 +180,11 @@ _CURRENCY_SIGNS = {
     "cny": "CNY",
 }
 # A cheap test that a text may hold a unit beside a figure (most sentences hold none): a currency
-# sign or code, a degree sign, or a digit right before a unit's word.
+# sign or code, a degree sign, or a digit before a unit's word (a scale word may stand between:
+# "150 miljard euro").
 HINT = re.compile(
-    r"[€$£¥°º]|(?<![^\W\d_])(?:usd|eur|gbp|chf|jpy|cny)(?![^\W\d_])|[0-9](?="
-    + _AFTER.pattern
-    + ")",
+    r"[€$£¥°º]|(?<![^\W\d_])(?:usd|eur|gbp|chf|jpy|cny)(?![^\W\d_])"
+    r"|[0-9](?:[\s\u00a0][^\W\d_]+\.?)?(?=" + _AFTER.pattern + ")",
     re.IGNORECASE,
 )
 
