@@ -46,7 +46,7 @@ def findings(source: str, target: str, lang: str, glossary: Glossary | None = No
         ("Het was 30 °C in Rome.", "It was 86 °F in Rome.", "en"),
         ("Er viel 10 centimeter regen.", "4 inches of rain fell.", "en"),
         ("De muur is 5,5 meter hoog.", "The wall is 5.5 metres (18 feet) high.", "en"),
-        ("De muur is 100 voet (30 meter) hoog.", "Le mur fait 30 mètres de haut.", "fr"),
+        ("De muur is 5,5 meter (18 voet) hoog.", "Le mur fait 5,5 mètres de haut.", "fr"),
         ("Een wind van 240 km/u.", "Ein Wind von 149 Meilen pro Stunde.", "de"),
         ("Een persoon van 90 kg.", "Une personne de 200 livres (90kg).", "fr"),
         # times of day
@@ -99,6 +99,9 @@ def test_a_real_slip_is_an_error(source: str, target: str, lang: str, expected: 
         # a figure lost or changed where the check cannot be sure: warning
         ("Een 4x4 is aan te raden.", "Ein Allradantrieb wird empfohlen.", "de", "number-missing"),
         ("In de jaren 30 van de 19e eeuw.", "In the 1830s.", "en", "number-changed"),
+        # the figure given first is dropped, its conversion kept: the conversion may be the
+        # translator's choice, or the figure lost
+        ("De muur is 100 voet (30 meter) hoog.", "Le mur fait 30 mètres.", "fr", "number-missing"),
     ],
 )
 def test_an_unsure_finding_is_a_warning(source: str, target: str, lang: str, code: str) -> None:

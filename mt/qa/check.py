@@ -76,9 +76,10 @@ _STOPWORDS = {
     "en": "the of and to in a is that for on with as by at from it this be are was were has have "
     "not an which its their will been more than against since between",
 }
-# Dutch function words that are also words of a target language, though not function words of
-# it: German "er" (he) and "was" (what); in every language, "van", "de" and "of" stand in names.
-_ALSO_THEIRS = {"de": frozenset(("er", "was", "van", "de", "of", "over"))}
+# Dutch function words that are also words of a target language, though not in its list: German
+# "er" (he) and "was" (what). ("van", "de" and "of" in names are read past where they stand
+# between capitalised words: "Vincent van Gogh", "Bank of America".)
+_ALSO_THEIRS = {"de": frozenset(("er", "was"))}
 _DUTCH_ONLY = {
     lang: frozenset(_STOPWORDS["nl"].split())
     - frozenset(words.split())

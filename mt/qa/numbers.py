@@ -405,12 +405,24 @@ def compare_numbers(
             ranges = _Ranges(source, source_figures, target, target_figures)
         if not _take(unmatched_target, ranges.partner_of(raw)):
             still_unmatched.append(raw)
-    # A conversion given on one side only ("5,5 meter (18 voet)" and "5.5 metres") is no figure
-    # lost or added: it converts another figure of either side.
+    # Two figures left with the same unit: one was changed ("645 miles" as "646 miles"), even
+    # when either is near a conversion of a third.
+    for raw in list(still_unmatched):
+        unit = units.source(raw)
+        partner = unit and _take(unmatched_target, lambda t, u=unit: same_unit(u, units.target(t)))
+        if partner:
+            still_unmatched.remove(raw)
+            issues.append(NumberIssue("changed", Figure(*raw), Figure(*partner)))
+    # A conversion given on one side only is no figure lost or added: it converts another figure
+    # of either side. The translation may add one anywhere ("5.5 metres (18 feet)", or "200
+    # pounds (90 kg)" for "90 kg"), and drop one the source gives in brackets ("5,5 meter (18
+    # voet)"); a figure the source gives first, with its conversion after it, is the one meant.
     quantities = [(raw, units.source(raw)) for raw in source_figures if units.source(raw)]
     quantities += [(raw, units.target(raw)) for raw in target_figures if units.target(raw)]
     still_unmatched = [
-        raw for raw in still_unmatched if not _converted(raw, units.source(raw), quantities)
+        raw
+        for raw in still_unmatched
+        if not (_bracketed(source, raw) and _converted(raw, units.source(raw), quantities))
     ]
     dated = _RELATIVE_DAY.search(source) is not None  # "vandaag" may be written as the date
     leftover_target = [
@@ -437,6 +449,12 @@ def compare_numbers(
             issues.append(NumberIssue("missing", Figure(*raw), None, sure))
     issues.extend(NumberIssue("added", None, Figure(*raw), False) for raw in leftover_target)
     return tuple(issues)
+
+
+def _bracketed(text: str, raw: _Raw) -> bool:
+    """Whether a figure stands inside brackets: "(18 voet)"."""
+    before = text[: raw[3]]
+    return before.rfind("(") > before.rfind(")")
 
 
 class _Units:

@@ -203,6 +203,12 @@ def units_after(text: str, end: int) -> tuple[str, ...]:
 _RATE = re.compile(r"\s*(?:/|(?:per|pro|par|à|an|a|je|la|le)\s)", re.IGNORECASE)
 
 
+def unit_end(text: str, end: int) -> int:
+    """Where the unit written after a figure ending at ``end`` ends (``end`` when none is)."""
+    match = _AFTER.match(text, end)
+    return end if match is None else match.end()
+
+
 def currency_before(text: str, start: int) -> str:
     """The currency whose sign or code stands right before a figure starting at ``start``."""
     match = _CURRENCY_BEFORE.search(text, max(0, start - 5), start)
@@ -282,6 +288,7 @@ __all__ = [
     "currency_before",
     "dimension",
     "same_unit",
+    "unit_end",
     "units_after",
     "units_of",
 ]
