@@ -63,6 +63,11 @@ def findings(source: str, target: str, lang: str, glossary: Glossary | None = No
         # glued formats
         ("Een boete van 125 miljoen pond.", "A fine of £125m.", "en"),
         ("Nummer 1 in de hitlijst.", "No.1 in the charts.", "en"),
+        # dates written in figures or with the month's name
+        ("Op 30/03/2021 in Brussel.", "On 30 March 2021 in Brussels.", "en"),
+        ("Op 30.03.2021 in Brussel.", "Am 30. März 2021 in Brüssel.", "de"),
+        ("Op 30.03.2021 in Brussel.", "Am 30.03.2021 in Brüssel.", "de"),
+        ("Om 14u in Brussel.", "At 2 p.m. in Brussels.", "en"),
         # a day named without its date
         ("Vandaag ontmoet de minister zijn collega.", "On 30 March 2021 the minister met.", "en"),
     ],

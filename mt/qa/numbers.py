@@ -356,8 +356,8 @@ def compare_numbers(
     ):
         return ()
     # Else figure by figure, with positions; a Figure is made only for what an issue names.
-    source_figures = _glued_money(source, _scan(source, source_lang))
-    target_figures = _glued_money(target, _scan(target, target_lang))
+    source_figures = _glued_money(source, _dates_apart(_scan(source, source_lang)))
+    target_figures = _glued_money(target, _dates_apart(_scan(target, target_lang)))
     units = _Units(source, target)
     written_in_target = _WrittenOtherwise(target, target_lang)  # "15" as "vijftien", "XVe"
     written_in_source = _WrittenOtherwise(source, source_lang)
@@ -424,6 +424,9 @@ def compare_numbers(
         for raw in still_unmatched
         if not (_bracketed(source, raw) and _converted(raw, units.source(raw), quantities))
     ]
+    # a month written as a figure ("30/03/2021") may be written as its name ("30 March 2021")
+    if still_unmatched and _MONTH.search(target):
+        still_unmatched = [raw for raw in still_unmatched if not _numeric_month(source, raw)]
     dated = _RELATIVE_DAY.search(source) is not None  # "vandaag" may be written as the date
     leftover_target = [
         t
@@ -542,6 +545,40 @@ _MONTH = re.compile(
     r"|juil|août|sept|déc|jän|mär|okt|dez)[^\W\d_]*\.?",
     re.IGNORECASE,
 )
+
+
+_DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def _dates_apart(figures: list[_Raw]) -> list[_Raw]:
+    """``figures`` with each date written with points ("30.03.2021", one malformed figure to the
+    figure pattern) as its day, month and year."""
+    if all(raw[7] for raw in figures):
+        return figures
+    apart: list[_Raw] = []
+    for raw in figures:
+        date = None if raw[7] or raw[1] != "number" else _DOTTED_DATE.fullmatch(raw[2])
+        if date is None:
+            apart.append(raw)
+            continue
+        for group in (1, 2, 3):
+            start, end = raw[3] + date.start(group), raw[3] + date.end(group)
+            digits = date[group]
+            apart.append((Decimal(digits), "number", digits, start, end, digits, 1, True))
+    return apart
+
+
+_NUMERIC_DATE = re.compile(r"\d{1,2}[/.-](\d{1,2})[/.-]\d{2,4}")
+
+
+def _numeric_month(text: str, raw: _Raw) -> bool:
+    """Whether a figure is the month of a date written in figures ("30/03/2021": 03)."""
+    if not 1 <= raw[0] <= 12:
+        return False
+    for match in _NUMERIC_DATE.finditer(text, max(0, raw[3] - 3), raw[4] + 5):
+        if match.start(1) <= raw[3] < match.end(1) or match.start() <= raw[3] < match.end():
+            return True
+    return False
 
 
 def _in_date(text: str, raw: _Raw) -> bool:
