@@ -230,3 +230,35 @@ def test_markup_of_reads_links_inside_emphasis() -> None:
 def test_every_code_that_can_be_an_error_says_when() -> None:
     errors = {code for code, (_, severity, _) in CODES.items() if severity is Severity.ERROR}
     assert errors == set(ERROR_WHEN)
+
+
+def test_every_report_names_the_glossary_and_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from mt.cli import cli
+
+    (tmp_path / "r.nl.txt").write_text("België steunt het plan.\n", encoding="utf-8")
+    (tmp_path / "r.fr.txt").write_text("La Belgique soutient le plan.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(cli, ["check", "r.nl.txt", "r.fr.txt", *args])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    assert "(shipped with mt:" in run()  # no glossaries/ here: the shipped one, and it says so
+    (tmp_path / "glossaries").mkdir()
+    (tmp_path / "glossaries" / "own.tsv").write_text(GLOSSARY, encoding="utf-8")
+    text = run()
+    assert "glossary: glossaries/own.tsv (glossaries/ in the working folder" in text
+    report = json.loads(run("--format", "json"))
+    assert report["glossary_files"] == ["glossaries/own.tsv"]
+    assert report["glossary_origin"].startswith("glossaries/ in the working folder")
+    assert report["glossary"]  # its version
+    assert 'name="glossary-files" value="glossaries/own.tsv"' in run("--format", "junit")
+    assert "glossary: glossaries/own.tsv" in run("--format", "github")
+    assert "glossary: none (--no-glossary)" in run("--no-glossary")

@@ -150,13 +150,9 @@ def command(
         # that resuming set off took 0.2 s).
         with collector_paused():
             glossary = None
-            if not no_glossary and "terminology" in config.enabled:
-                if glossaries:
-                    glossary = load_glossary(list(glossaries))
-                elif Path("glossaries").is_dir():
-                    glossary = load_glossary([Path("glossaries")])
-                else:
-                    glossary = load_glossary(None)
+            paths, origin = choose_glossary(glossaries, no_glossary, config)
+            if paths is not None:
+                glossary = load_glossary(paths or None)
                 glossary.build_matcher()
             gc.freeze()
         with progress_reporter(enabled=not quiet and len(pairs) + len(bilingual) > 1) as progress:
@@ -170,7 +166,13 @@ def command(
     finally:
         gc.unfreeze()
         gc.set_threshold(*threshold)
-    run = CheckRun(tuple(reports), config, glossary.version if glossary is not None else "")
+    run = CheckRun(
+        tuple(reports),
+        config,
+        glossary.version if glossary is not None else "",
+        glossary.paths if glossary is not None else (),
+        origin,
+    )
     if baseline_path is not None:
         run = _with_baseline(run, baseline_path, baseline)
     if output is not None:
@@ -200,6 +202,30 @@ def _reports(
     yield from check_pairs(pairs, glossary, config, encoding=encoding)
     for path in bilingual:
         yield check_xliff(path, glossary, config, lang)
+
+
+def choose_glossary(
+    glossaries: tuple[Path, ...], no_glossary: bool, config: CheckConfig
+) -> tuple[list[Path] | None, str]:
+    """Which glossary ``mt check`` uses, and why (every report says both), first rule that applies:
+
+    1. ``--no-glossary``, or the terminology check switched off: none;
+    2. ``--glossary PATH`` (repeatable): those files and folders;
+    3. a ``glossaries/`` folder in the working folder: the project's own, which replaces the
+       shipped one (run from a repository's root, its glossary is the one that counts);
+    4. the glossary shipped with mt.
+
+    Returns the paths to load (``[]``: the shipped glossary; None: none) and the reason.
+    """
+    if no_glossary:
+        return None, "--no-glossary"
+    if "terminology" not in config.enabled:
+        return None, "the terminology check is off"
+    if glossaries:
+        return list(glossaries), "--glossary"
+    if Path("glossaries").is_dir():
+        return [Path("glossaries")], "glossaries/ in the working folder, not the shipped one"
+    return [], "shipped with mt: no --glossary, no glossaries/ in the working folder"
 
 
 def _with_baseline(run: CheckRun, path: Path, baseline: Baseline | None) -> CheckRun:

@@ -5,8 +5,8 @@ A formatter is a function from a :class:`CheckRun` to a string, registered under
     @formatter("json")
     def format_json(run: CheckRun, color: bool = False) -> str: ...
 
-Every format says which glossary version, fail-on level and baseline produced the verdict, so a
-report read later still tells how it was made.
+Every format says which glossary (its files, why those were used, and its version), fail-on
+level and baseline produced the verdict, so a report read later still tells how it was made.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ class CheckRun:
     reports: tuple[PairReport, ...]
     config: CheckConfig
     glossary_version: str = ""
+    glossary_files: tuple[str, ...] = ()  # the files the glossary was read from
+    glossary_origin: str = ""  # why these: "--glossary", the working folder's, the shipped one
     baseline: str = ""  # the baseline file the run was checked against, if any (mt.qa.baseline)
     accepted: int = 0  # findings the baseline accepted: not in ``reports``
     unused: int = 0  # entries of the baseline, for the files checked, that met no finding
@@ -97,6 +99,15 @@ def verdict(run: CheckRun) -> str:
     )
 
 
+def glossary_line(run: CheckRun) -> str:
+    """Which glossary the terms were checked against, why that one, and its version."""
+    if not run.glossary_version:
+        return f"glossary: none ({run.glossary_origin or 'not used'})"
+    files = ", ".join(run.glossary_files) or "-"
+    origin = f"{run.glossary_origin}; " if run.glossary_origin else ""
+    return f"glossary: {files} ({origin}version {run.glossary_version})"
+
+
 def _plural(count: int, noun: str, nouns: str = "") -> str:
     return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
@@ -138,6 +149,7 @@ def format_text(run: CheckRun, color: bool = False) -> str:
                 lines.append(f"          nl: {_clip(finding.source_text)}")
             if finding.target_text:
                 lines.append(f"          {report.lang}: {_clip(finding.target_text)}")
+    lines.append(glossary_line(run))
     summary = verdict(run)
     lines.append(style(summary, fg="red" if run.failed else "green", bold=True))
     return "\n".join(lines) + "\n"
@@ -170,6 +182,8 @@ def format_json(run: CheckRun, color: bool = False) -> str:
         "passed": not run.failed,
         "fail_on": run.config.fail_on,
         "glossary": run.glossary_version,
+        "glossary_files": list(run.glossary_files),
+        "glossary_origin": run.glossary_origin,
         "checks": [check for check in CHECKS if check in run.config.enabled],
         "counts": run.counts(),
         "segments": run.segments,
@@ -206,6 +220,8 @@ def format_junit(run: CheckRun, color: bool = False) -> str:
         for name, value in (
             ("lang", report.lang),
             ("glossary", run.glossary_version),
+            ("glossary-files", " ".join(run.glossary_files)),
+            ("glossary-origin", run.glossary_origin),
             ("fail-on", run.config.fail_on),
             ("baseline", run.baseline),
         ):
@@ -288,5 +304,6 @@ def format_github(run: CheckRun, color: bool = False) -> str:
             message += f" (source {finding.source})"
         level = _GITHUB_LEVEL[finding.severity]
         lines.append(f"::{level} {','.join(properties)}::{_escape_data(message)}")
+    lines.append(glossary_line(run))
     lines.append(verdict(run))
     return "\n".join(lines) + "\n"
