@@ -36,11 +36,11 @@ from operator import itemgetter
 
 from mt.qa.numerals import SCALES, written_values
 from mt.qa.units import (
-    HINT,
     changed_unit,
     converts,
     currency_before,
     dimension,
+    may_hold_units,
     same_unit,
     units_of,
 )
@@ -352,7 +352,7 @@ def compare_numbers(
         not target_readings
         or all(map(_WELL_FORMED, target_readings))
         and sorted(map(_VALUE, source_readings)) == sorted(map(_VALUE, target_readings))
-        and not (HINT.search(source) and HINT.search(target))
+        and not (may_hold_units(source.lower()) and may_hold_units(target.lower()))
     ):
         return ()
     # Else figure by figure, with positions; a Figure is made only for what an issue names.

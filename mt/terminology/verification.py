@@ -564,13 +564,21 @@ def _distinct(terms: Iterable[str]) -> tuple[str, ...]:
 def _left_in_dutch(target: _Target, required: RequiredTerm, alternatives: tuple[str, ...]) -> bool:
     """Whether the Dutch form of ``required`` stands in the translation, where it is none of the
     allowed terms (nor inside one): "België" in a French translation, even beside "Belgique"."""
-    dutch = _one_line(required.source_text)
-    if not dutch or not any(char.isalpha() for char in dutch):
-        return False
+    dutch = _dutch_form(required.source_text, alternatives)
+    return bool(dutch) and target.occurs(dutch, required.case is _IGNORE)
+
+
+@lru_cache(maxsize=65536)
+def _dutch_form(source_text: str, alternatives: tuple[str, ...]) -> str:
+    """The Dutch form to look for in a translation ("" when it tells nothing: it is, or is part
+    of, an allowed term, "Irak" being Dutch and French alike; or it has no letter)."""
+    dutch = _one_line(source_text)
+    if not any(char.isalpha() for char in dutch):
+        return ""
     folded = _fold(dutch)
     if any(folded in _fold(alternative) for alternative in alternatives):
-        return False  # "Irak" is Dutch and French alike
-    return target.occurs(dutch, required.case is _IGNORE)
+        return ""
+    return dutch
 
 
 @lru_cache(maxsize=65536)
