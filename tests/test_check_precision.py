@@ -23,6 +23,7 @@ GLOSSARY = (
     "minister\tminister van Buitenlandse Zaken\tministre des Affaires étrangères"
     "\tAußenminister\tForeign Minister\t\t\t\texact\t\t\n"
     "belgium\tBelgië\tBelgique\tBelgien\tBelgium\t\t\t\texact\t\t\n"
+    "mosul\tMosoel|Mosul\tMossoul\tMossul\tMosul\t\t\t\texact\t\t\n"
 )
 
 
@@ -129,6 +130,9 @@ def test_an_unsure_finding_is_a_warning(source: str, target: str, lang: str, cod
         ("De Verenigde Naties vergaderen.", "Die Vereinigten Nationen tagen.", "de", {("missing-term", "error")}),
         # met once, the second occurrence left in Dutch
         ("België en België.", "La Belgique et België.", "fr", {("term-untranslated", "error")}),
+        # a Dutch form that another language uses too is no sign of Dutch left; nor a headline
+        ("De strijd om Mosul.", "Der Kampf um Mosul.", "de", {("missing-term", "warning")}),
+        ("DAESH IS VERSLAGEN", "DAESH IS DEFEATED", "en", set()),
         # a forbidden term with an accent is reported once
         ("Daesh is verslagen.", "L'État islamique est vaincu.", "fr", {("forbidden-term", "error"), ("missing-term", "error")}),
     ],

@@ -252,7 +252,13 @@ _PLACEHOLDER = re.compile(r"</?\d+/?>")
 _LANG_NAMES = {"fr": "French", "de": "German", "en": "English", "nl": "Dutch"}
 
 
-def _check_terms(target: str, terms: SegmentTerms, lang: str, found: list[_Found]) -> None:
+def _check_terms(
+    target: str,
+    terms: SegmentTerms,
+    lang: str,
+    found: list[_Found],
+    glossary: Glossary | None = None,
+) -> None:
     verification = verify(target, terms, lang, inflections=True)
     for required in verification.missing:
         if required.copy:
@@ -271,6 +277,11 @@ def _check_terms(target: str, terms: SegmentTerms, lang: str, found: list[_Found
                 message += "; if a pronoun or paraphrase stands for it, this is fine"
             found.append(("missing-term", message, required.source_text, sure))
     for required in verification.untranslated:
+        if target.isupper() or (
+            glossary is not None
+            and _international(glossary, required.entry_id, required.source_text)
+        ):
+            continue  # a headline in capitals ("IS"); a form another language uses ("Mosul")
         message = (
             f'"{required.source_text}" is left in Dutch here; the glossary asks for '
             + " or ".join(f'"{alternative}"' for alternative in required.alternatives)
@@ -279,6 +290,28 @@ def _check_terms(target: str, terms: SegmentTerms, lang: str, found: list[_Found
         found.append(("term-untranslated", message, required.source_text))
     for forbidden in verification.forbidden_found:
         found.append(("forbidden-term", f'"{forbidden}" is forbidden by the glossary', forbidden))
+
+
+def _international(glossary: Glossary, entry_id: str, dutch: str) -> bool:
+    """Whether the Dutch form ``dutch`` of an entry is also one of its terms in a target language
+    ("Mosul" is Dutch and English): then it is no sure sign of a term left in Dutch."""
+    forms = _TERMS_OF.get(id(glossary))
+    if forms is None or forms[0] is not glossary:
+        forms = (
+            glossary,
+            {
+                entry.id: frozenset(
+                    term.casefold() for target in entry.targets.values() for term in target.allowed
+                )
+                for entry in glossary.entries
+            },
+        )
+        _TERMS_OF.clear()
+        _TERMS_OF[id(glossary)] = forms
+    return " ".join(dutch.split()).casefold() in forms[1].get(entry_id, frozenset())
+
+
+_TERMS_OF: dict[int, tuple[Glossary, dict[str, frozenset[str]]]] = {}
 
 
 def _describe_number(issue: NumberIssue, lang: str) -> _Found:
@@ -393,7 +426,7 @@ class _Inspector:
             found.append(("still-dutch", f"{what} reads as Dutch, not {name}", dutch))
 
         if terms and "terminology" in enabled:
-            _check_terms(target, terms, lang, found)
+            _check_terms(target, terms, lang, found, self.glossary)
         if "numbers" in enabled:
             issues = compare_numbers(
                 _without(source, protected), _without(target, protected), lang, SOURCE_LANG
