@@ -41,7 +41,7 @@ from mt.qa.findings import (
 from mt.qa.markup import compare_markup, markup_of
 from mt.qa.numbers import NumberIssue, compare_numbers
 from mt.terminology.terms import SegmentTerms
-from mt.terminology.verification import near_miss, verify
+from mt.terminology.verification import meets, near_miss, verify
 
 if TYPE_CHECKING:
     from mt.documents import Document
@@ -260,7 +260,19 @@ def _check_terms(
     glossary: Glossary | None = None,
 ) -> None:
     verification = verify(target, terms, lang, inflections=True)
-    for required in verification.missing:
+    untranslated, missing = [], list(verification.missing)
+    for required in verification.untranslated:
+        if target.isupper() or (
+            glossary is not None
+            and _international(glossary, required.entry_id, required.source_text)
+        ):
+            # a headline in capitals ("IS"); a form another language uses too ("Mosul"): not
+            # sure to be Dutch left, so the term is only asked for
+            if not meets(target, required, lang):
+                missing.append(required)
+        else:
+            untranslated.append(required)
+    for required in missing:
         if required.copy:
             message = f'"{required.source_text}" must be copied as it is'
             found.append(("dnt-changed", message, required.source_text))
@@ -270,18 +282,12 @@ def _check_terms(
                 f'"{required.source_text}" must be translated as {wanted} ({required.entry_id})'
             )
             # sure when a wrong form of the term, or a forbidden term, stands there; else a
-            # pronoun or a paraphrase
-            # may ("notre pays" for "Belgique"), which is the translator's right
+            # pronoun or a paraphrase may ("notre pays" for "Belgique"), the translator's right
             sure = bool(verification.forbidden_found) or near_miss(target, required)
             if not sure:
                 message += "; if a pronoun or paraphrase stands for it, this is fine"
             found.append(("missing-term", message, required.source_text, sure))
-    for required in verification.untranslated:
-        if target.isupper() or (
-            glossary is not None
-            and _international(glossary, required.entry_id, required.source_text)
-        ):
-            continue  # a headline in capitals ("IS"); a form another language uses ("Mosul")
+    for required in untranslated:
         message = (
             f'"{required.source_text}" is left in Dutch here; the glossary asks for '
             + " or ".join(f'"{alternative}"' for alternative in required.alternatives)

@@ -529,6 +529,17 @@ def verify(
     return Verification(tuple(missing), found, tuple(untranslated))
 
 
+def meets(translation: str, required: RequiredTerm, lang: str) -> bool:
+    """Whether ``translation`` holds ``required`` as inflection mode allows (``verify`` reports a
+    term whose Dutch form stands there as untranslated without asking this)."""
+    target = _Target(translation)
+    alternatives = _one_lines(required.alternatives)
+    ignore = required.case is _IGNORE
+    if any(alternative and target.occurs(alternative, ignore) for alternative in alternatives):
+        return True
+    return _meets(target, required, alternatives, lang, True)
+
+
 def near_miss(translation: str, required: RequiredTerm) -> bool:
     """Whether ``translation``, which lacks ``required``, holds a wrong form of one of its
     alternatives: each of its words of four letters or more starts a word of the translation with
