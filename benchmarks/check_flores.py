@@ -143,7 +143,8 @@ def plant(source: str, target: str, lang: str, glossary: Glossary) -> dict[str, 
             for alternative in sorted(present, key=len, reverse=True):
                 forbid = forbid.replace(alternative, forbidden[0])
             planted["term-forbidden"] = (source, forbid)
-        if term.source_text not in present:
+        if term.source_text.casefold() not in {a.casefold() for a in term.alternatives}:
+            # (a Dutch form that is also an allowed term, "VN" in German, is no error there)
             # the source said it twice; the second is left in Dutch in the translation
             dutch = target.replace(present[0], term.source_text)
             planted["term-second-in-dutch"] = (f"{source} {source}", f"{target} {dutch}")

@@ -261,6 +261,7 @@ def _check_terms(
 ) -> None:
     verification = verify(target, terms, lang, inflections=True)
     untranslated, missing = [], list(verification.missing)
+    forbidden = {term.casefold() for term in verification.forbidden_found}
     for required in verification.untranslated:
         if target.isupper() or (
             glossary is not None
@@ -270,8 +271,8 @@ def _check_terms(
             # sure to be Dutch left, so the term is only asked for
             if not meets(target, required, lang):
                 missing.append(required)
-        else:
-            untranslated.append(required)
+        elif " ".join(required.source_text.split()).casefold() not in forbidden:
+            untranslated.append(required)  # (a forbidden Dutch form is reported as forbidden)
     for required in missing:
         if required.copy:
             message = f'"{required.source_text}" must be copied as it is'
@@ -299,17 +300,20 @@ def _check_terms(
 
 
 def _international(glossary: Glossary, entry_id: str, dutch: str) -> bool:
-    """Whether the Dutch form ``dutch`` of an entry is also one of its terms in a target language
-    ("Mosul" is Dutch and English): then it is no sure sign of a term left in Dutch."""
+    """Whether the Dutch form ``dutch`` of an entry is also one of its English terms ("Mosul" is
+    Dutch and English): English names stand in French and German text too, so it is no sure
+    sign of a term left in Dutch. (A form another target language shares, "VN" in German, is
+    still Dutch in French.)"""
     forms = _TERMS_OF.get(id(glossary))
     if forms is None or forms[0] is not glossary:
         forms = (
             glossary,
             {
                 entry.id: frozenset(
-                    term.casefold() for target in entry.targets.values() for term in target.allowed
+                    term.casefold() for term in (english.allowed if english else ())
                 )
                 for entry in glossary.entries
+                for english in (entry.targets.get("en"),)
             },
         )
         _TERMS_OF.clear()
