@@ -596,13 +596,16 @@ class _Blocks:
         self.compared: set[tuple[int, int]] = set()
 
     def markup(self, line: int) -> tuple:
-        return markup_of("\n".join(self.lines[line - 1 : self.ends[line] - 1]), self.format)
+        lines = self.lines[line - 1 : self.ends[line] - 1]
+        return markup_of(lines[0] if len(lines) == 1 else "\n".join(lines), self.format)
 
     def compare(self, line: int, other: _Blocks, other_line: int) -> list[_Found]:
         if (line, other_line) in self.compared:
             return []
         self.compared.add((line, other_line))
-        return list(compare_markup(self.markup(line), other.markup(other_line)))
+        source = self.markup(line)
+        target = other.markup(other_line)
+        return compare_markup(source, target) if source or target else []
 
 
 def check_files(

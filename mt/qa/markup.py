@@ -78,7 +78,12 @@ def markup_of(text: str, format: str) -> tuple[Markup, ...]:
     return ()
 
 
+_MARKDOWN_SIGNS = frozenset("[<`*_~")
+
+
 def _markdown_markup(text: str) -> list[Markup]:
+    if _MARKDOWN_SIGNS.isdisjoint(text):  # prose without markup: most blocks
+        return []
     found: list[Markup] = []
     position = 0
     while (match := _MARKDOWN.search(text, position)) is not None:
@@ -102,6 +107,8 @@ def _markdown_markup(text: str) -> list[Markup]:
 
 
 def _html_markup(text: str) -> list[Markup]:
+    if "<" not in text:
+        return []
     found = []
     for match in _HTML.finditer(text):
         kind = _HTML_KINDS[match["tag"].lower()]
