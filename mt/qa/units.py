@@ -32,8 +32,6 @@ from functools import lru_cache
 
 import ahocorasick_rs
 
-from mt.qa.numerals import SCALES
-
 
 @dataclass(frozen=True)
 class Unit:
@@ -156,16 +154,35 @@ for _name, _forms in _WORDS.items():
     for _form in _forms.split("|"):
         _BY_WORD[_form] = (_name, _ALSO[_form]) if _form in _ALSO else (_name,)
 
-_SIGNS = sorted((form for form in _BY_WORD if not form[0].isalnum()), key=len, reverse=True)
-_WORD_FORMS = sorted((form for form in _BY_WORD if form[0].isalnum()), key=len, reverse=True)
-# After a figure: an optional space (or no-break space), then the longest unit form that ends
-# there (a sign may follow at once: "30°C", "90kg").
-_AFTER = re.compile(
-    r"[\s\u00a0\u202f]?(?:"
-    + "|".join(re.escape(form) for form in _SIGNS + _WORD_FORMS)
-    + r")(?![^\W\d_])",
-    re.IGNORECASE,
+
+# After a figure: an optional space (or a no-break space), then up to three words, the longest
+# run of which that names a unit is the unit ("kilomètres à l'heure" before "kilomètres"); a word
+# may end with punctuation ("km,") and start right after the figure ("30°C", "90kg"). Looking
+# the words up costs less than a regex of every form, which took 30 ms to compile.
+_NEXT_WORDS = re.compile(
+    r"[\s\u00a0\u202f]?([^\s\u00a0\u202f]+)(?:[\s\u00a0]([^\s\u00a0\u202f]+))?"
+    r"(?:[\s\u00a0]([^\s\u00a0\u202f]+))?"
 )
+_TRAILING = ".,;:!?)]»\"'”’…"
+
+
+def _unit_match(text: str, end: int) -> tuple[tuple[str, ...], int] | None:
+    """The units named right after ``end`` in ``text``, and where their words end; None: none."""
+    match = _NEXT_WORDS.match(text, end)
+    if match is None:
+        return None
+    words = [word for word in match.groups() if word]
+    for count in range(len(words), 0, -1):
+        last = words[count - 1]
+        stripped = last.rstrip(_TRAILING)
+        if not stripped:
+            continue
+        units = _BY_WORD.get(" ".join([*words[: count - 1], stripped]).lower())
+        if units is not None:
+            return units, match.end(count) - (len(last) - len(stripped))
+    return None
+
+
 # Before a figure: a currency sign or code, then an optional space ("£150", "USD 670", "US$ 5").
 _CURRENCY_BEFORE = re.compile(
     r"(?:(?<![^\W\d_])(?:us\$|usd|eur|gbp|chf|jpy|cny)|[€$£¥])[\s\u00a0\u202f]?$", re.IGNORECASE
@@ -183,40 +200,46 @@ _CURRENCY_SIGNS = {
     "¥": "JPY",
     "cny": "CNY",
 }
+
+
 # A cheap test that a text may hold a unit beside a figure (most sentences hold none), on the
-# lower-cased text, in one pass of an automaton (Rust code) over it: a currency or degree sign, a
-# currency code, a long unit word anywhere ("kilometer", "euro"), or a short one ("km", "m")
-# right after a digit or a scale word ("5 km", "30°c", "150 miljard eur"). Each match is then
-# checked to end a word, and a long one to follow a figure. (A regex alternation of the forms
-# after each digit took five times as long: the regex engine tries its branches one by one.)
-_SCALE_WORDS = sorted({word for words in SCALES.values() for word in words})
-_SHORT = [form for form in _BY_WORD if len(form) <= 3]
-_HINTS = sorted(
-    {form for form in _BY_WORD if len(form) > 3}
-    | {"€", "$", "£", "¥", "°", "º", "usd", "eur", "gbp", "chf", "jpy", "cny"}
-    | {
-        f"{digit}{space}{form}"
-        for digit in "0123456789"
-        for space in ("", " ", "\u00a0")
-        for form in _SHORT
-    }
-    | {f"{scale}{dot} {form}" for scale in _SCALE_WORDS for dot in ("", ".") for form in _SHORT}
-)
-_HINT_FINDER = ahocorasick_rs.AhoCorasick(_HINTS, matchkind=ahocorasick_rs.MatchKind.Standard)
+# lower-cased text, in one pass of an automaton (Rust code) over it, its digits read as "0": a
+# currency or degree sign, a unit word of three letters or more anywhere ("uur", "kilometer",
+# "euro"), checked to follow a figure (and maybe a scale word: "150 miljard euro"), or a shorter
+# one ("km", "m") right after a digit ("5 km", "90kg"). A regex alternation of the forms after
+# each digit took five times as long: the regex engine tries its branches one by one.
+_ZEROS = str.maketrans("123456789", "000000000")
+
+
+@lru_cache(maxsize=1)
+def _hint_finder() -> tuple[list[str], ahocorasick_rs.AhoCorasick]:
+    """The hints and their automaton, made on first use (a few milliseconds)."""
+    short = [form for form in _BY_WORD if len(form) < 3]
+    hints = sorted(
+        {form for form in _BY_WORD if len(form) >= 3}
+        | {"€", "$", "£", "¥", "°", "º"}
+        | {f"0{space}{form}" for space in ("", " ", "\u00a0") for form in short}
+    )
+    hints = [hint.translate(_ZEROS) for hint in hints]  # "km2" is sought as "km0"
+    return hints, ahocorasick_rs.AhoCorasick(hints, matchkind=ahocorasick_rs.MatchKind.Standard)
+
+
 _FIGURE_BEFORE = re.compile(r"[0-9](?:[\s\u00a0][^\W\d_]+\.?)?[\s\u00a0]?$")
 
 
 def may_hold_units(lowered: str) -> bool:
     """Whether a text (lower-cased) may hold a unit or currency beside a figure; False: none."""
     size = len(lowered)
-    for index, start, end in _HINT_FINDER.find_matches_as_indexes(lowered, overlapping=True):
-        hint = _HINTS[index]
+    hints, finder = _hint_finder()
+    zeroed = lowered.translate(_ZEROS)
+    for index, start, end in finder.find_matches_as_indexes(zeroed, overlapping=True):
+        hint = hints[index]
         if not hint[-1].isalpha():
             return True  # a sign
         if end < size and lowered[end].isalpha():
             continue  # inside a word: "5 met", "kilometers" is found as "kilometer" then
-        if hint[0].isdigit() or " " in hint or "\u00a0" in hint:
-            return True  # a short unit after a digit or a scale word
+        if hint[0] == "0":
+            return True  # a short unit right after a digit
         if hint in _CURRENCY_SIGNS or _FIGURE_BEFORE.search(lowered, max(0, start - 24), start):
             return True  # a currency code (before or after its figure), a unit after a figure
     return False
@@ -227,10 +250,10 @@ def units_after(text: str, end: int) -> tuple[str, ...]:
 
     A unit followed by "per", "pro", "par", "à", "an", "a" or "/" is part of a rate this module
     may not know ("kilomètres à la seconde"): none is read then, rather than a wrong one."""
-    match = _AFTER.match(text, end)
-    if match is None or _RATE.match(text, match.end()):
+    found = _unit_match(text, end)
+    if found is None or _RATE.match(text, found[1]):
         return ()
-    return _BY_WORD.get(match[0].strip().lower(), ())
+    return found[0]
 
 
 _RATE = re.compile(r"\s*(?:/|(?:per|pro|par|à|an|a|je|la|le)\s)", re.IGNORECASE)
@@ -238,8 +261,8 @@ _RATE = re.compile(r"\s*(?:/|(?:per|pro|par|à|an|a|je|la|le)\s)", re.IGNORECASE
 
 def unit_end(text: str, end: int) -> int:
     """Where the unit written after a figure ending at ``end`` ends (``end`` when none is)."""
-    match = _AFTER.match(text, end)
-    return end if match is None else match.end()
+    found = _unit_match(text, end)
+    return end if found is None else found[1]
 
 
 def currency_before(text: str, start: int) -> str:
