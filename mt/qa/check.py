@@ -530,7 +530,8 @@ def _check_documents(
         pairs = align_units(source.units, target.units)
     markup = None
     if texts is not None and formats[0] == formats[1] and formats[0] in ("markdown", "html"):
-        markup = _Blocks(source, texts[0]), _Blocks(target, texts[1])
+        markup = _source_blocks(source, texts[0]), _Blocks(target, texts[1])
+    compared: set[tuple[int, int]] = set()
     inspect = _Inspector(lang, glossary, config, remember).inspect
     structure = "structure" in config.enabled
     segments = 0
@@ -556,7 +557,7 @@ def _check_documents(
         else:
             found = inspect(source_text, target_text, source_kind, target_kind, protected)
         if markup is not None and structure and s_unit is not None and t_unit is not None:
-            found.extend(markup[0].compare(s_unit.line, markup[1], t_unit.line))
+            found.extend(_compare_blocks(markup[0], s_unit.line, markup[1], t_unit.line, compared))
         if found:  # located only now: most pairs have no finding
             if by_line and s_unit is not None:
                 # a missing line is located on its own line, as the source's
@@ -585,27 +586,48 @@ def _check_documents(
 
 class _Blocks:
     """A Markdown or HTML document's lines grouped by the unit that starts them: the block of
-    a unit runs from its line to the next unit's. Each block pair is compared once (the cells of
-    a table row share their line)."""
+    a unit runs from its line to the next unit's; each block's markup is read once (a source
+    serves its French, German and English translations)."""
 
     def __init__(self, document: Document, text: str) -> None:
+        self.document, self.text = document, text
         self.format = document.format
         self.lines = text.removeprefix("\ufeff").splitlines()
         starts = sorted({unit.line for unit in document.units})
         self.ends = dict(zip(starts, [*starts[1:], len(self.lines) + 1], strict=False))
-        self.compared: set[tuple[int, int]] = set()
+        self.read: dict[int, tuple] = {}
 
     def markup(self, line: int) -> tuple:
-        lines = self.lines[line - 1 : self.ends[line] - 1]
-        return markup_of(lines[0] if len(lines) == 1 else "\n".join(lines), self.format)
+        found = self.read.get(line)
+        if found is None:
+            lines = self.lines[line - 1 : self.ends[line] - 1]
+            text = lines[0] if len(lines) == 1 else "\n".join(lines)
+            found = self.read[line] = markup_of(text, self.format)
+        return found
 
-    def compare(self, line: int, other: _Blocks, other_line: int) -> list[_Found]:
-        if (line, other_line) in self.compared:
-            return []
-        self.compared.add((line, other_line))
-        source = self.markup(line)
-        target = other.markup(other_line)
-        return compare_markup(source, target) if source or target else []
+
+_LAST_SOURCE: list[_Blocks] = []  # the blocks of the last source compared, for its next translation
+
+
+def _source_blocks(document: Document, text: str) -> _Blocks:
+    if _LAST_SOURCE and _LAST_SOURCE[0].document is document and _LAST_SOURCE[0].text is text:
+        return _LAST_SOURCE[0]
+    blocks = _Blocks(document, text)
+    _LAST_SOURCE[:] = [blocks]
+    return blocks
+
+
+def _compare_blocks(
+    source: _Blocks, line: int, target: _Blocks, target_line: int, compared: set
+) -> list[_Found]:
+    """The markup findings of one block pair, once (the cells of a table row share a line)."""
+    if (line, target_line) in compared:
+        return []
+    compared.add((line, target_line))
+    source_markup, target_markup = source.markup(line), target.markup(target_line)
+    if not source_markup and not target_markup:
+        return []
+    return compare_markup(source_markup, target_markup)
 
 
 def check_files(
