@@ -18,6 +18,14 @@ SEGMENTATION_ACCURACY = pytest.StashKey[str]()
 
 MULTILINGUAL_TOKENS = (">>deu<<", ">>eng<<", ">>fra<<", ">>nld<<")
 
+_ROOT = Path(__file__).resolve().parent.parent
+# The published OPUS-MT vocabulary (tokenizer files and config, no weights; CC BY 4.0): a copy
+# ships in tests/data; the shared data folder beside the clone is the second place to look.
+REAL_VOCABULARY_PLACES = (
+    _ROOT / "tests" / "data" / "opus-mt-vocab" / "tc-big-fr-en",
+    _ROOT.parent / "shared" / "data" / "opus-mt-vocab" / "tc-big-fr-en",
+)
+
 
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -61,6 +69,25 @@ def tiny_multilingual_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         target_tokens=MULTILINGUAL_TOKENS,
         seed=1,
     )
+
+
+@pytest.fixture(scope="session")
+def real_vocab_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random-weight model (d_model 16) on the real 53,017-entry OPUS-MT vocabulary."""
+    from mt.engines.tinymodels import build_vocab_marian
+
+    vocabulary = next((p for p in REAL_VOCABULARY_PLACES if (p / "vocab.json").is_file()), None)
+    if vocabulary is None:
+        places = " or ".join(str(p) for p in REAL_VOCABULARY_PLACES)
+        pytest.skip(f"the real OPUS-MT vocabulary is not here (looked in {places})")
+    return build_vocab_marian(tmp_path_factory.mktemp("models") / "vocab-fr-en", vocabulary)
+
+
+@pytest.fixture(scope="session", params=["tiny", "real-vocab"])
+def any_model_dir(request: pytest.FixtureRequest) -> Path:
+    """Each kind of test model in turn: the tiny vocabulary, then the real OPUS-MT one."""
+    name = "tiny_model_dir" if request.param == "tiny" else "real_vocab_model_dir"
+    return request.getfixturevalue(name)
 
 
 def pytest_terminal_summary(

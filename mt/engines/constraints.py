@@ -178,9 +178,20 @@ class ConstraintState:
 class ConstraintTrie:
     """The phrases of one segment's entries, one sub-trie per placement; memoised transitions."""
 
-    def __init__(self, phrases: Sequence[Phrase], entry_count: int) -> None:
+    def __init__(
+        self,
+        phrases: Sequence[Phrase],
+        entry_count: int,
+        requires: Sequence[int] = (),
+        placeholders: int = 0,
+    ) -> None:
         self.entry_count = entry_count
         self.all_entries = (1 << entry_count) - 1
+        # requires[e]: bit mask of the entries that must be met before entry e may start (a closing
+        # placeholder waits for its opener); placeholders: bit mask of the placeholder entries.
+        self.requires = tuple(requires) or (0,) * entry_count
+        self.placeholders = placeholders
+        self.phrases_of: list[list[tuple[int, ...]]] = [[] for _ in range(entry_count)]
         self.children: list[dict[int, int]] = [{}]  # node 0 is a placeholder for "no phrase"
         self.depth = [0]
         self.below = [0]  # bit mask of the entries whose phrases pass through each node
@@ -192,9 +203,12 @@ class ConstraintTrie:
         self._advance_memo: dict[tuple[ConstraintState, int, TokenClass], ConstraintState] = {}
         self._next_memo: dict[ConstraintState, tuple[int, ...]] = {}
         self._bank_memo: dict[ConstraintState, int] = {}
+        self._open_memo: dict[int, int] = {}
+        self._blocked_memo: dict[int, tuple[tuple[int, ...], ...]] = {}
 
     def _add(self, phrase: Phrase) -> None:
         bit = 1 << phrase.entry
+        self.phrases_of[phrase.entry].append(phrase.tokens)
         edges = self.roots[phrase.placement]
         node = 0
         for token in phrase.tokens:
@@ -217,6 +231,33 @@ class ConstraintTrie:
     def all_met(self, state: ConstraintState) -> bool:
         return state.met == self.all_entries
 
+    def open_entries(self, met: int) -> int:
+        """Bit mask of the entries that may be written now: unmet, and their prerequisites met."""
+        mask = self._open_memo.get(met)
+        if mask is None:
+            mask = 0
+            for entry in range(self.entry_count):
+                bit = 1 << entry
+                if not met & bit and self.requires[entry] & ~met == 0:
+                    mask |= bit
+            self._open_memo[met] = mask
+        return mask
+
+    def blocked(self, state: ConstraintState) -> tuple[tuple[int, ...], ...]:
+        """Token sequences that must not be generated now: the phrases of placeholders already
+        written or not yet in their turn, so each is written once, pairs in order."""
+        sequences = self._blocked_memo.get(state.met)
+        if sequences is None:
+            closed = self.placeholders & ~self.open_entries(state.met)
+            sequences = tuple(
+                tokens
+                for entry in range(self.entry_count)
+                if closed >> entry & 1
+                for tokens in self.phrases_of[entry]
+            )
+            self._blocked_memo[state.met] = sequences
+        return sequences
+
     def bank(self, state: ConstraintState) -> int:
         """Constraint tokens met: each met entry's shortest phrase, plus the phrase in progress."""
         bank = self._bank_memo.get(state)
@@ -238,7 +279,7 @@ class ConstraintTrie:
         return after
 
     def _step(self, state: ConstraintState, token: int, token_class: TokenClass) -> ConstraintState:
-        unmet = self.all_entries & ~state.met
+        unmet = self.open_entries(state.met)
         child = self.children[state.node].get(token) if state.node else None
         if child is None or not self.below[child] & unmet:
             # Not a continuation: progress on the phrase is abandoned; the token may start another.
@@ -255,14 +296,16 @@ class ConstraintTrie:
             return ConstraintState(state.met, child, token_class, False)
         met = state.met | hit
         still_open = any(self.below[c] & ~met for c in self.children[child].values())
-        return ConstraintState(met, child if still_open else 0, token_class, True)
+        # Letters may touch a placeholder ("[1]website"), never a term ("Daechs").
+        term = bool(hit & ~self.placeholders)
+        return ConstraintState(met, child if still_open else 0, token_class, term)
 
     def next_tokens(self, state: ConstraintState) -> tuple[int, ...]:
         """Tokens that make progress: the next token of the phrase in progress, first tokens of the
         phrases of unmet entries that may start here."""
         tokens = self._next_memo.get(state)
         if tokens is None:
-            unmet = self.all_entries & ~state.met
+            unmet = self.open_entries(state.met)
             found: dict[int, None] = {}
             if state.node:
                 found.update(
@@ -304,8 +347,14 @@ def compile_terms(
     entry_ids: list[str] = []
     phrases: list[Phrase] = []
     unmet: list[tuple[str, str]] = []
+    requires: list[int] = []
+    placeholders = 0
     used = 0
     for entry_id, matches in merged.items():
+        after = matches[0].after
+        if after and after in merged and after not in entry_ids:
+            unmet.append((entry_id, "its opening placeholder cannot be placed"))
+            continue
         spellings = {
             (ids, placement)
             for term in matches
@@ -330,6 +379,9 @@ def compile_terms(
         used += shortest
         number = len(entry_ids)
         entry_ids.append(entry_id)
+        requires.append(1 << entry_ids.index(after) if after in entry_ids else 0)
+        if matches[0].placeholder:
+            placeholders |= 1 << number
         phrases += [Phrase(number, ids, placement) for ids, placement in sorted(spellings)]
 
     required_sequences = [phrase.tokens for phrase in phrases]
@@ -345,9 +397,8 @@ def compile_terms(
             # term wins (validation rejects a forbidden term equal to an approved one).
             if ids and not any(_contains(seq, ids) for seq in required_sequences):
                 banned[ids] = None
-    return CompiledTerms(
-        tuple(entry_ids), ConstraintTrie(phrases, len(entry_ids)), tuple(banned), tuple(unmet)
-    )
+    trie = ConstraintTrie(phrases, len(entry_ids), requires, placeholders)
+    return CompiledTerms(tuple(entry_ids), trie, tuple(banned), tuple(unmet))
 
 
 def _contains(sequence: tuple[int, ...], part: tuple[int, ...]) -> bool:

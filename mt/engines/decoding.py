@@ -5,7 +5,8 @@ Dynamic beam allocation (Post & Vilar 2018) in the vectorised form of Hu et al. 
     encode the batch once, expand it by beam
     each step, for all sentences x beams at once:
         one decoder step on the last tokens (key/value cache reordered, never recomputed)
-        log-probabilities, <pad> and banned sequences blocked, </s> blocked until all terms are met
+        log-probabilities, <pad>, <unk> and banned sequences blocked, </s> blocked until all terms
+        are met, markup placeholders blocked but in their turn (each once, pairs in order)
         candidates = top 2k continuations over the sentence's beams (torch.topk)
                    + for each hypothesis: its best token, </s>, and the tokens that make progress
                      on its terms (mt.engines.constraints: next token of the phrase in progress,
@@ -261,11 +262,14 @@ class _Search:
         cols: list[int] = []
         glued_rows: list[int] = []
         k = self.k
-        need_history = self.sequence_bans or any(c is not None and c.banned for c in self.compiled)
+        need_history = self.sequence_bans or any(
+            c is not None and (c.banned or c.trie.placeholders) for c in self.compiled
+        )
         history = self.sequences.tolist() if need_history else None
         for b, compiled in enumerate(self.compiled):
-            bans = self.sequence_bans + (list(compiled.banned) if compiled else [])
+            static = self.sequence_bans + (list(compiled.banned) if compiled else [])
             for row in range(b * k, b * k + k):
+                bans = static
                 if compiled is not None:
                     state = self.states[row]
                     if not compiled.trie.all_met(state):
@@ -273,6 +277,8 @@ class _Search:
                         cols.append(self.settings.eos)
                     if state.completed:
                         glued_rows.append(row)
+                    if compiled.trie.placeholders:
+                        bans = static + list(compiled.trie.blocked(state))
                 for banned in bans:
                     assert history is not None
                     prefix = banned[:-1]

@@ -542,6 +542,7 @@ def _load_weights(folder: Path, device: str) -> Any:
         model = MarianMTModel.from_pretrained(str(folder))
     except Exception as error:
         raise ModelLoadError(f"cannot load the model weights: {error}", Location(folder)) from None
+    _never_unknown(model, folder)
     return model.to(device).eval()
 
 
@@ -571,6 +572,22 @@ def preview_target_token(spec: ModelSpec, location: ModelLocation) -> TokenPrevi
         return TokenPreview(None, True)
     wanted = spec.target_token or f">>{ISO639_3.get(spec.lang, spec.lang)}<<"
     return TokenPreview(wanted, wanted in listed or bool(spec.target_token and wanted in vocab))
+
+
+def _never_unknown(model: Any, folder: Path) -> None:
+    """Ban ``<unk>`` from the output, in ``generate`` and the constrained search alike (both read
+    the generation config): decoding drops it silently, so a word would vanish. What the
+    vocabulary cannot write is copied from the source instead (:mod:`mt.translation.markup`)."""
+    try:
+        unk = json.loads((folder / "vocab.json").read_text(encoding="utf-8")).get("<unk>")
+    except (OSError, ValueError):
+        return
+    if not isinstance(unk, int):
+        return
+    config = model.generation_config
+    banned = [list(words) for words in (config.bad_words_ids or [])]
+    if [unk] not in banned:
+        config.bad_words_ids = [*banned, [unk]]
 
 
 def choose_target_token(spec: ModelSpec, tokenizer: Any, folder: Path) -> str | None:

@@ -13,6 +13,13 @@ appears in its output was put there by the constrained search.
     >>> folder = build_tiny_marian(tmp_path / "nl-fr")                         # doctest: +SKIP
     >>> tokens = (">>deu<<", ">>eng<<")
     >>> folder = build_tiny_marian(tmp_path / "gmw", target_tokens=tokens)     # doctest: +SKIP
+
+:func:`build_vocab_marian` builds the same kind of model on a published OPUS-MT vocabulary (its
+SentencePiece models, ``vocab.json`` and the special-token ids of its config), so tests also see
+what a real vocabulary does: no ``<`` to write ``<1>`` with, ``@`` and ``€`` missing, ``</s>``
+and ``<pad>`` at ids a tiny vocabulary never gives them.
+
+    >>> folder = build_vocab_marian(tmp_path / "fr-en", VOCABULARY)            # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -176,6 +183,73 @@ def build_tiny_marian(
         max_length=shape.max_position_embeddings,
         num_beams=num_beams,
         pad_token_id=pad_id,
+        renormalize_logits=True,
+    )
+    model.save_pretrained(folder)
+    return folder
+
+
+_VOCABULARY_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json")
+
+
+def build_vocab_marian(
+    folder: Path,
+    vocabulary: Path,
+    *,
+    shape: TinyMarianShape = TinyMarianShape(),
+    seed: int = 0,
+    num_beams: int = 4,
+) -> Path:
+    """A random-weight Marian checkpoint in ``folder`` on the real vocabulary in ``vocabulary``.
+
+    ``vocabulary`` holds an OPUS-MT model's tokenizer files and ``config.json`` (not its weights):
+    the model gets that vocabulary's size, its shared embeddings and the ``</s>``, ``<pad>`` and
+    decoder-start ids its config names. Only ``shape``'s dimensions are small (d_model 16: a
+    3.7 MB of weights for 53,017 entries, built in seconds).
+    """
+    import torch
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel
+
+    folder = Path(folder)
+    vocabulary = Path(vocabulary)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in _VOCABULARY_FILES:
+        shutil.copy(vocabulary / name, folder / name)
+    real = json.loads((vocabulary / "config.json").read_text(encoding="utf-8"))
+    size = int(real["vocab_size"])
+    pad, eos = int(real["pad_token_id"]), int(real["eos_token_id"])
+    start = int(real.get("decoder_start_token_id", pad))
+    config = MarianConfig(
+        vocab_size=size,
+        decoder_vocab_size=int(real.get("decoder_vocab_size", size)),
+        d_model=shape.d_model,
+        encoder_layers=shape.layers,
+        decoder_layers=shape.layers,
+        encoder_attention_heads=shape.heads,
+        decoder_attention_heads=shape.heads,
+        encoder_ffn_dim=shape.ffn_dim,
+        decoder_ffn_dim=shape.ffn_dim,
+        max_position_embeddings=shape.max_position_embeddings,
+        activation_function="swish",
+        scale_embedding=bool(real.get("scale_embedding", True)),
+        share_encoder_decoder_embeddings=bool(real.get("share_encoder_decoder_embeddings", True)),
+        tie_word_embeddings=True,
+        pad_token_id=pad,
+        eos_token_id=eos,
+        decoder_start_token_id=start,
+        forced_eos_token_id=eos,
+    )
+    torch.manual_seed(seed)
+    model = MarianMTModel(config).eval()
+    model.generation_config = GenerationConfig(
+        bad_words_ids=[[pad]],
+        bos_token_id=int(real.get("bos_token_id", 0)),
+        decoder_start_token_id=start,
+        eos_token_id=eos,
+        forced_eos_token_id=eos,
+        max_length=shape.max_position_embeddings,
+        num_beams=num_beams,
+        pad_token_id=pad,
         renormalize_logits=True,
     )
     model.save_pretrained(folder)

@@ -4,6 +4,9 @@ fast-path verifier, ``mt check``, ``mt score``'s terminology accuracy, the repor
 
 A :class:`RequiredTerm` is met when any one of its ``alternatives`` appears in the translation
 (disjunctive: "Daech" or "Daesh" where both are allowed). ``forbidden`` strings must not appear.
+The placeholders that carry a document's inline markup are required terms too (``placeholder``:
+written once, a closing one ``after`` its opening one), so every decoder enforces them the way it
+enforces glossary terms.
 Decoders turn these strings into token sequences with the *target* tokenizer themselves.
 """
 
@@ -30,6 +33,10 @@ class RequiredTerm:
     alternatives: tuple[str, ...]  # approved term first, then the allowed variants
     case: CasePolicy = CasePolicy.EXACT
     copy: bool = False  # a do-not-translate entry: the alternatives are the source form itself
+    # A markup placeholder (``[1]``, ``[/1]``, ``[2/]``): written exactly once, never out of its
+    # turn, and free to touch the words around it (a term may not have letters glued on).
+    placeholder: bool = False
+    after: str = ""  # entry id that must be written first (a closing placeholder's opener)
 
 
 @dataclass(frozen=True)

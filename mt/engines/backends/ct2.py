@@ -448,6 +448,7 @@ class CTranslate2Backend:
             "max_input_length": positions,
             "max_decoding_length": max(1, length),
             "return_end_token": True,
+            "disable_unk": True,  # as the torch model's generation config bans <unk>
         }
 
     def _suppressed(self, segment: SegmentTerms) -> tuple[tuple[str, ...], ...]:
