@@ -22,6 +22,14 @@ back into the markup. When a translation lost or garbled a placeholder, ``render
 failing: an emphasis is dropped; a link, an atom or a URL that went missing is appended to the end
 of the unit (``[https://...](https://...)``), so no URL or code is ever lost.
 
+Text that merely looks like a placeholder (``<1>x</1>`` written in a source) becomes an atom that
+stands for itself (:func:`with_literals`): kept verbatim, never taken for markup. When a translation
+lost a placeholder, :meth:`Document.render_report` puts the markup back on the translated words
+that best match it (its own text where the translation holds it, else the words at the same
+relative position) and returns a :class:`MarkupNote` naming the markup as the user wrote it
+(``**vet**``, ``<a href="...">``) and its line. ``render(..., lang="fr")`` also sets an HTML
+document's ``lang`` attribute and declares UTF-8 in its ``<meta charset>``.
+
 HTML: text nodes are translated, and so are the ``alt``, ``title``, ``placeholder`` and
 ``aria-label`` attributes and ``<meta name="description">``-style content, each as its own unit,
 because they are what screen readers and search engines show. Parsed with the standard library's
@@ -48,7 +56,15 @@ from mt.core.errors import InputError, Location
 from mt.core.files import check_regular_file, describe_encoding, file_status, read_bytes, walk_files
 from mt.documents.html import _parse_html
 from mt.documents.markdown import _parse_markdown
-from mt.documents.model import Document, TextUnit, _Builder, _Part
+from mt.documents.model import (
+    Document,
+    MarkupNote,
+    Rendering,
+    TextUnit,
+    _Builder,
+    _Part,
+    with_literals,
+)
 from mt.documents.text import _parse_text
 
 FORMATS = ("text", "markdown", "html")
@@ -229,6 +245,8 @@ __all__ = [
     "SOURCE_LANG",
     "TRANSLATION_LANGS",
     "Document",
+    "MarkupNote",
+    "Rendering",
     "TextUnit",
     "detect_format",
     "find_documents",
@@ -236,5 +254,6 @@ __all__ = [
     "output_path",
     "parse_document",
     "read_document",
+    "with_literals",
     "write_atomic",
 ]

@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from mt.core.errors import InputError, Location
-from mt.documents.model import _Builder, _Markup, _Numbers, _Part
+from mt.documents.model import (
+    _PLACEHOLDER,
+    _Builder,
+    _Markup,
+    _Numbers,
+    _Part,
+    _Setting,
+    with_literals,
+)
 
 
 def _names(spaced: str) -> frozenset[str]:
@@ -80,6 +88,7 @@ class _Item:
     event: _Event
     parts: list[_Part]  # its source text, with slots for translated attributes
     data: str = ""
+    raw: str = ""  # its source text as written
 
 
 def _parse_html(text: str, source: str, builder: _Builder) -> None:
@@ -98,28 +107,44 @@ def _parse_html(text: str, source: str, builder: _Builder) -> None:
     while index < len(events):
         event = events[index]
         raw = text[event.start : ends[index]]
-        if event.kind == "data":
-            run.append(_Item(event, [raw], scanner.data[index]))
+        if event.kind == "other" and _PLACEHOLDER.fullmatch(raw):
+            # "</1>" written as text: html.parser takes it for a bogus comment; it is text
+            run.append(_Item(_Event("data", "", (), event.start), [raw], raw, raw))
+        elif event.kind == "data":
+            run.append(_Item(event, [raw], scanner.data[index], raw))
         elif event.kind == "start" and event.tag in _RAW_ELEMENTS | {"code"}:
             last = _closing(events, index)
             verbatim = text[event.start : ends[last]]
-            if event.tag == "code":
-                run.append(_Item(event, [verbatim]))  # inline code: an atom, never translated
+            if event.tag == "code":  # inline code: an atom, never translated
+                run.append(_Item(event, [verbatim], raw=verbatim))
             else:
                 _flush(run, blocks, lines, builder)
                 builder.template.append(verbatim)
             index = last
         elif event.kind in ("start", "startend", "end") and event.tag in _INLINE:
-            run.append(_Item(event, _tag_parts(event, raw, lines, builder)))
+            run.append(_Item(event, _tag_parts(event, raw, lines, builder), raw=raw))
         else:
             _flush(run, blocks, lines, builder)
             builder.template.extend(_tag_parts(event, raw, lines, builder))
+            if event.kind in ("start", "startend") and event.tag == "head":
+                builder.template.append(_Setting("charset-meta", ""))
             if event.kind == "start" and event.tag not in _VOID:
                 blocks.append(event.tag)
             elif event.kind == "end" and event.tag in blocks:
                 del blocks[len(blocks) - 1 - blocks[::-1].index(event.tag) :]
         index += 1
     _flush(run, blocks, lines, builder)
+    _settle_charset(builder)
+
+
+def _settle_charset(builder: _Builder) -> None:
+    """A document that declares its charset gets it rewritten; one that has a ``<head>`` and
+    declares none gets ``<meta charset="utf-8">`` there (a translation is written in UTF-8)."""
+    settings = [p for p in builder.template if isinstance(p, _Setting)]
+    declared = any(p.kind in ("charset", "content-charset") for p in settings)
+    metas = [p for p in settings if p.kind == "charset-meta"]
+    drop = set(map(id, metas if declared else metas[1:]))
+    builder.template[:] = [p for p in builder.template if id(p) not in drop]
 
 
 class _LineIndex:
@@ -150,26 +175,56 @@ def _tag_parts(event: _Event, raw: str, lines: _LineIndex, builder: _Builder) ->
     wanted = set(_TRANSLATED_ATTRIBUTES)
     if event.tag == "meta" and (attrs.get("name") or attrs.get("property", "")) in _META_NAMES:
         wanted.add("content")
+    settings = _settings_of(event, attrs)
     parts: list[_Part] = []
     position = 0
     name_end = len(event.tag) + 1
+    if event.tag == "html" and "lang" not in attrs:
+        parts += [raw[:name_end], _Setting("lang-attribute", "")]
+        position = name_end
     for match in _ATTRIBUTE.finditer(raw, name_end):
         group = next((g for g in (2, 3, 4) if match.group(g) is not None), None)
-        if group is None or match.group(1).lower() not in wanted:
+        name = match.group(1).lower()
+        if group is None or (name not in wanted and name not in settings):
             continue
         value_start, value_end = match.span(group)
-        value = html.unescape(match.group(group))
+        original = match.group(group)
+        parts.append(raw[position:value_start])
+        position = value_end
+        if name in settings:
+            parts.append(_Setting(settings[name], original))
+            continue
+        value = html.unescape(original)
         line = lines.line(event.start + value_start)
         text = _HTML_SPACE.sub(" ", value).strip()
-        parts.append(raw[position:value_start])
-        original = match.group(group)
         if text != value:  # keep surrounding whitespace of the value out of the unit
             parts.extend([original])
         else:
-            parts.extend(builder.unit(text, line, "attribute", [original], escape="attribute"))
-        position = value_end
+            text, markups = with_literals(text, _Numbers(), line, "attribute")
+            parts.extend(
+                builder.unit(text, line, "attribute", [original], markups, escape="attribute")
+            )
     parts.append(raw[position:])
     return parts
+
+
+def _settings_of(event: _Event, attrs: dict[str, str]) -> dict[str, str]:
+    """The attributes that say the document's language and charset, which a translation sets:
+    the ``lang`` of ``<html>`` and of any element in Dutch, ``<meta charset>``, and the charset in
+    ``<meta http-equiv="Content-Type" content="...">``."""
+    settings: dict[str, str] = {}
+    for name in ("lang", "xml:lang"):
+        if name in attrs and (event.tag == "html" or attrs[name].lower().startswith("nl")):
+            settings[name] = "lang"
+    if event.tag == "meta":
+        if "charset" in attrs:
+            settings["charset"] = "charset"
+        if (
+            attrs.get("http-equiv", "").lower() == "content-type"
+            and "charset" in attrs.get("content", "").lower()
+        ):
+            settings["content"] = "content-charset"
+    return settings
 
 
 def _flush(run: list[_Item], blocks: list[str], lines: _LineIndex, builder: _Builder) -> None:
@@ -197,6 +252,18 @@ def _flush(run: list[_Item], blocks: list[str], lines: _LineIndex, builder: _Bui
     original: list[_Part] = []
     pairs = _pair_tags(items)
     opened: dict[int, str] = {}
+    pending: list[tuple[str, int]] = []  # consecutive text, read for literal placeholders at once
+
+    def drain() -> None:
+        if pending:
+            # (html.parser hands "<1>" written as text over in pieces: "<", then "1>")
+            text, literals = with_literals(
+                "".join(p for p, _ in pending), numbers, pending[0][1], "text"
+            )
+            pieces.append(text)
+            markups.extend(literals)
+            pending.clear()
+
     for position, item in enumerate(items):
         parts = list(item.parts)
         if position == 0 and lead_raw:
@@ -204,27 +271,33 @@ def _flush(run: list[_Item], blocks: list[str], lines: _LineIndex, builder: _Bui
         if position == len(items) - 1 and trail_raw:
             parts[-1] = parts[-1][: len(parts[-1]) - len(trail_raw)]  # type: ignore[index]
         original.extend(parts)
+        line = lines.line(item.event.start)
         if item.event.kind == "data":
             data = item.data
             data = data[len(lead) :] if position == 0 else data
             data = data[: len(data) - len(trail)] if position == len(items) - 1 and trail else data
-            pieces.append(_HTML_SPACE.sub(" ", data))
-        elif position in pairs:
+            pending.append((_HTML_SPACE.sub(" ", data), line))
+            continue
+        drain()
+        if position in pairs:
             closing = pairs[position]
             fallback: list[_Part] = []
             href = dict(item.event.attrs).get("href")
             if item.event.tag == "a" and href:
                 fallback = [" ", *parts, html.escape(href, quote=False), *items[closing].parts]
-            open_, close, new = numbers.pair(parts, items[closing].parts, fallback)
+            open_, close, new = numbers.pair(
+                parts, items[closing].parts, fallback, written=item.raw, line=line
+            )
             opened[closing] = close
             pieces.append(open_)
             markups.extend(new)
         elif position in opened:
             pieces.append(opened[position])
         else:
-            placeholder, markup = numbers.atom(parts)
+            placeholder, markup = numbers.atom(parts, written=item.raw, line=line)
             pieces.append(placeholder)
             markups.append(markup)
+    drain()
     kind = _BLOCK_KINDS.get(blocks[-1], "paragraph") if blocks else "paragraph"
     start = first.event.start + len(lead_raw)
     builder.template.append(lead_raw)

@@ -13,14 +13,17 @@ line are kept as written.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
 from mt.core.errors import numbered_lines
-from mt.documents.model import _Builder, _Markup, _Numbers, _split_ending
+from mt.documents.model import _Builder, _Markup, _Numbers, _split_ending, with_literals
+
+LineAt = Callable[[int], int]  # the source line of an offset in the text being parsed
 
 _MD_QUOTE = re.compile(r"(?:[ ]{0,3}>[ ]?)+")
 _MD_FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
@@ -227,7 +230,7 @@ def _markdown_row(body: str, ending: str, number: int, builder: _Builder) -> Non
         lead = piece[: len(piece) - len(piece.lstrip())]
         content = piece.strip()
         builder.template.append(lead)
-        unit_text, markups = _markdown_inline(content)
+        unit_text, markups = _markdown_inline(content, line_at=lambda _: number)
         builder.template.extend(builder.unit(unit_text, number, "cell", [content], markups))
         builder.template.append(piece[len(lead) + len(content) :])
     builder.template.append(ending)
@@ -236,11 +239,19 @@ def _markdown_row(body: str, ending: str, number: int, builder: _Builder) -> Non
 def _markdown_unit(block: list[_MdLine], kind: str, builder: _Builder) -> None:
     builder.template.append(block[0].prefix)
     if len(block) == 1:
-        unit_text, markups = _markdown_inline(block[0].content)
+        number = block[0].number
+        unit_text, markups = _markdown_inline(block[0].content, line_at=lambda _: number)
         parts = builder.unit(unit_text, block[0].number, kind, [block[0].content], markups)
     else:  # a wrapped block: one unit, rewrapped as the source was
         joined = " ".join(line.content for line in block)
-        unit_text, markups = _markdown_inline(joined)
+        starts = [0]
+        for line in block[:-1]:
+            starts.append(starts[-1] + len(line.content) + 1)
+
+        def line_at(offset: int) -> int:
+            return block[bisect.bisect_right(starts, offset) - 1].number
+
+        unit_text, markups = _markdown_inline(joined, line_at=line_at)
         breaks = [line.end + following.prefix for line, following in pairwise(block)]
         original = block[0].content + "".join(
             b + line.content for b, line in zip(breaks, block[1:], strict=True)
@@ -253,20 +264,29 @@ def _markdown_unit(block: list[_MdLine], kind: str, builder: _Builder) -> None:
     builder.template.append(block[-1].end)
 
 
-def _markdown_inline(text: str, numbers: _Numbers | None = None) -> tuple[str, list[_Markup]]:
-    """Replace inline markup by placeholders; link text and emphasis stay translatable.
-    ``numbers`` counts the placeholders of the unit (a new count when not given)."""
+def _markdown_inline(
+    text: str, numbers: _Numbers | None = None, line_at: LineAt = lambda _: 0
+) -> tuple[str, list[_Markup]]:
+    """Replace inline markup by placeholders; link text and emphasis stay translatable, and
+    text that looks like a placeholder is kept as written. ``numbers`` counts the placeholders
+    of the unit (a new count when not given); ``line_at`` gives an offset's source line."""
     match = _MD_TOKEN.search(text)
-    if match is None:  # prose without markup: most units
-        return text, []
     if numbers is None:
         numbers = _Numbers()
+    if match is None:  # prose without markup: most units
+        return with_literals(text, numbers, line_at(0))
     out: list[str] = []
     markups: list[_Markup] = []
     position = 0
+
+    def plain(end: int) -> None:
+        piece, items = with_literals(text[position:end], numbers, line_at(position))
+        out.append(piece)
+        markups.extend(items)
+
     while match is not None:
-        out.append(text[position : match.start()])
-        found = _markdown_construct(text, match, numbers)
+        plain(match.start())
+        found = _markdown_construct(text, match, numbers, line_at)
         if found is None:  # not markup after all: an escape, or a lone "*", "[" or "`"
             out.append(match.group())
             position = match.end()
@@ -275,12 +295,12 @@ def _markdown_inline(text: str, numbers: _Numbers | None = None) -> tuple[str, l
             out.append(piece)
             markups.extend(items)
         match = _MD_TOKEN.search(text, position)
-    out.append(text[position:])
+    plain(len(text))
     return "".join(out), markups
 
 
 def _markdown_construct(
-    text: str, match: re.Match[str], numbers: _Numbers
+    text: str, match: re.Match[str], numbers: _Numbers, line_at: LineAt
 ) -> tuple[int, str, list[_Markup]] | None:
     token, start, after = match.group(), match.start(), match.end()
     if token.startswith("\\"):
@@ -289,18 +309,19 @@ def _markdown_construct(
         close = re.compile(rf"(?<!`){token}(?!`)").search(text, after)
         if close is None:
             return None
-        placeholder, markup = numbers.atom([text[start : close.end()]])
+        code = text[start : close.end()]
+        placeholder, markup = numbers.atom([code], written=code, line=line_at(start))
         return close.end(), placeholder, [markup]
     if token.startswith("<"):
-        placeholder, markup = numbers.atom([token])
+        placeholder, markup = numbers.atom([token], written=token, line=line_at(start))
         return after, placeholder, [markup]
     if token.endswith("["):
-        return _markdown_link(text, start, after, numbers)
-    return _markdown_emphasis(text, token, start, after, numbers)
+        return _markdown_link(text, start, after, numbers, line_at)
+    return _markdown_emphasis(text, token, start, after, numbers, line_at)
 
 
 def _markdown_link(
-    text: str, start: int, after: int, numbers: _Numbers
+    text: str, start: int, after: int, numbers: _Numbers, line_at: LineAt
 ) -> tuple[int, str, list[_Markup]] | None:
     label_end = _matching(text, after - 1, "[", "]")
     if label_end is None or label_end + 1 >= len(text) or text[label_end + 1] not in "([":
@@ -313,13 +334,14 @@ def _markdown_link(
     destination = text[label_end + 2 : end].split()
     target = destination[0].strip("<>") if destination else ""
     label = text[after:label_end]
+    written, line = text[start : end + 1], line_at(start)
     if not label.strip():
-        placeholder, markup = numbers.atom([text[start : end + 1]])
+        placeholder, markup = numbers.atom([written], written=written, line=line)
         return end + 1, placeholder, [markup]
     image = opener == "!["
     fallback = [f" {opener}{'' if image else target}]({target})"] if opening == "(" else []
-    open_, close, items = numbers.pair([opener], [closer], fallback)
-    inner, inner_items = _markdown_inline(label, numbers)
+    open_, close, items = numbers.pair([opener], [closer], fallback, written=written, line=line)
+    inner, inner_items = _markdown_inline(label, numbers, lambda o: line_at(after + o))
     return end + 1, f"{open_}{inner}{close}", items[:1] + inner_items + items[1:]
 
 
@@ -343,7 +365,7 @@ def _matching(text: str, start: int, opening: str, closing: str) -> int | None:
 
 
 def _markdown_emphasis(
-    text: str, token: str, start: int, after: int, numbers: _Numbers
+    text: str, token: str, start: int, after: int, numbers: _Numbers, line_at: LineAt
 ) -> tuple[int, str, list[_Markup]] | None:
     if after >= len(text) or text[after].isspace():
         return None
@@ -357,8 +379,13 @@ def _markdown_emphasis(
     close = re.compile(closer).search(text, after + 1 if token == "*" else after)
     if close is None:
         return None
-    open_, close_placeholder, items = numbers.pair([token], [token])
-    inner, inner_items = _markdown_inline(text[after : close.start()], numbers)
+    written = text[start : close.end()]
+    open_, close_placeholder, items = numbers.pair(
+        [token], [token], written=written, line=line_at(start)
+    )
+    inner, inner_items = _markdown_inline(
+        text[after : close.start()], numbers, lambda o: line_at(after + o)
+    )
     return close.end(), f"{open_}{inner}{close_placeholder}", items[:1] + inner_items + items[1:]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from mt.core.errors import numbered_lines
-from mt.documents.model import _Builder, _split_ending
+from mt.documents.model import _Builder, _Numbers, _split_ending, with_literals
 
 _TEXT_PREFIX = re.compile(r"\s*(?:[-*•–]\s+|\d{1,3}[.)]\s+)?")  # indentation, a list marker
 _MARKERS = "-*•–"  # the list markers _TEXT_PREFIX knows
@@ -28,5 +28,6 @@ def _parse_text(text: str, builder: _Builder) -> None:
         content = body[len(prefix) :].rstrip()
         kind = "item" if prefix.strip() else "paragraph" if builder.units else "title"
         builder.template.append(prefix)
-        builder.template.extend(builder.unit(content, number, kind, [content]))
+        text, markups = with_literals(content, _Numbers(), number)
+        builder.template.extend(builder.unit(text, number, kind, [content], markups))
         builder.template.append(body[len(prefix) + len(content) :] + ending)

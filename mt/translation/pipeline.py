@@ -23,7 +23,17 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from mt.core.config import Config, load_config
 from mt.core.errors import ConfigError, InputError, Location
+from mt.documents import MarkupNote
 from mt.terminology.terms import NO_TERMS, CasePolicy, RequiredTerm, SegmentTerms
+from mt.translation.markup import (
+    KEEP,
+    CarriedSentence,
+    PlaceholderStyle,
+    carry,
+    choose_style,
+    is_placeholder,
+    restore,
+)
 from mt.translation.results import DocumentResult, SegmentBatchResult, Summary, TermOutcome
 
 if TYPE_CHECKING:
@@ -97,6 +107,7 @@ class Translator:
         self._cache: TranslationCache | None = None
         self._cluster: RayEngine | None = None
         self._memory: TranslationMemory | None = None
+        self._carriers: dict[str, tuple[PlaceholderStyle | None, Callable[[str], bool]]] = {}
         self.load_seconds = 0.0
 
     # --- resources, each made once ---------------------------------------------------------------
@@ -221,7 +232,8 @@ class Translator:
             terms = [self.requirements(segment, lang) for segment in segments]
         settings: DecodeSettings = self.settings()
         enforce = self.options.terms == "enforce"
-        decode_terms = list(terms) if enforce else [NO_TERMS] * len(segments)
+        # --terms check|off translate freely, but a document's markup and URLs are still carried.
+        decode_terms = list(terms) if enforce else [_kept_only(t) for t in terms]
 
         # One translation per distinct (segment, terms): a release repeats itself.
         unique: dict[tuple[str, SegmentTerms], int] = {}
@@ -391,11 +403,19 @@ class Translator:
                 )
                 outcomes.append(TermOutcome(term.entry_id, term.source_text, "missing", reason))
             else:
-                outcomes.append(TermOutcome(term.entry_id, term.source_text, "applied"))
+                folded = result.text.casefold()
+                written = next((a for a in term.alternatives if a.casefold() in folded), "")
+                outcomes.append(
+                    TermOutcome(term.entry_id, term.source_text, "applied", target=written)
+                )
         for found in verification.forbidden_found:
             outcomes.append(
                 TermOutcome(
-                    f"forbidden:{found}", found, "forbidden", "forbidden term in the output"
+                    f"forbidden:{found}",
+                    found,
+                    "forbidden",
+                    "forbidden term in the output",
+                    target=found,
                 )
             )
         return tuple(outcomes)
@@ -451,20 +471,31 @@ class Translator:
         rendered: list[tuple[Path | None, str]] = []
         batches: list[SegmentBatchResult] = []
         for lang in langs:
-            batch, _ = self._translate_pooled(documents, sentences, lang)
+            batch, appended = self._translate_pooled(documents, sentences, lang)
             batches.append(batch)
             position = 0
             for index, (doc, doc_sentences) in enumerate(zip(documents, sentences, strict=True)):
                 unit_texts: list[str] = []
                 outcomes: list[TermOutcome] = []
+                copied: list[MarkupNote] = []
                 first = position
-                for unit_sentences in doc_sentences:
+                for number, unit_sentences in enumerate(doc_sentences):
                     last = position + len(unit_sentences)
                     unit_texts.append(" ".join(batch.translations[position:last]))
-                    outcomes.extend(o for segment in batch.outcomes[position:last] for o in segment)
+                    outcomes.extend(
+                        replace(o, line=doc.line_of(number, o.source_text))
+                        for segment in batch.outcomes[position:last]
+                        for o in segment
+                    )
+                    copied.extend(
+                        MarkupNote(doc.line_of(number, word), word, "", "appended")
+                        for words in appended[position:last]
+                        for word in words
+                    )
                     position = last
                 target = targets[index, lang]
-                rendered.append((target, doc.render(unit_texts)))
+                rendering = doc.render_report(unit_texts, lang=lang)
+                rendered.append((target, rendering.text))
                 result = DocumentResult(
                     doc.source,
                     lang,
@@ -474,6 +505,7 @@ class Translator:
                     cache_hits=sum(batch.cached[first:position]),
                     outcomes=tuple(outcomes),
                     memory_hits=sum(batch.from_memory[first:position]),
+                    markup=tuple(sorted(copied + list(rendering.notes), key=lambda n: n.line)),
                 )
                 results.append(result)
                 self.warnings.extend(_unmet_warnings(result))
@@ -535,20 +567,52 @@ class Translator:
             to_stdout = True
         return documents, to_stdout
 
+    def carrier(self, lang: str) -> tuple[PlaceholderStyle | None, Callable[[str], bool]]:
+        """How ``lang``'s model carries markup: its placeholder spelling (None: it can write
+        none), and which words it must copy from the source (it cannot read or write them)."""
+        if lang not in self._carriers:
+            from mt.engines.vocabulary import model_vocabulary
+
+            vocabulary = model_vocabulary(self.specs([lang])[lang])
+            style = choose_style(vocabulary.writes, vocabulary.reads)
+            self._carriers[lang] = (style, vocabulary.copies)
+        return self._carriers[lang]
+
     def _translate_units(
-        self, documents: Sequence[Document], sentences: Sequence[Sequence[Sequence[str]]], lang: str
-    ) -> SegmentBatchResult:
-        """All sentences of all documents into ``lang``, in one pooled call."""
+        self,
+        documents: Sequence[_HasUnits],
+        sentences: Sequence[Sequence[Sequence[str]]],
+        lang: str,
+    ) -> tuple[SegmentBatchResult, list[tuple[str, ...]]]:
+        """All sentences of all documents into ``lang``, in one pooled call; the translations in
+        the documents' placeholder spelling, and per sentence the copied words appended."""
         flat: list[str] = []
         flat_terms: list[SegmentTerms] = []
+        carried: list[CarriedSentence] = []
         for doc, doc_sentences in zip(documents, sentences, strict=True):
             for unit, unit_sentences in zip(doc.units, doc_sentences, strict=True):
+                style, copies = self.carrier(lang)
+                placeholders = [p for p in unit.protected if is_placeholder(p)]
+                kept = [p for p in unit.protected if not is_placeholder(p)]
                 for sentence in unit_sentences:
-                    flat.append(sentence)
-                    flat_terms.append(self.requirements(sentence, lang, unit.protected))
+                    item = carry(sentence, placeholders, style, copies)
+                    terms = self.requirements(item.text, lang, kept)
+                    if item.terms:
+                        terms = SegmentTerms(terms.required + item.terms, terms.forbidden)
+                    carried.append(item)
+                    flat.append(item.text)
+                    flat_terms.append(terms)
         if not flat:
-            return SegmentBatchResult((), (), (), translated=0, split_long=0, seconds=0.0)
-        return self.translate_segments(flat, lang, flat_terms)
+            empty = SegmentBatchResult((), (), (), translated=0, split_long=0, seconds=0.0)
+            return empty, []
+        batch = self.translate_segments(flat, lang, flat_terms)
+        restored = [restore(t, c) for t, c in zip(batch.translations, carried, strict=True)]
+        outcomes = tuple(
+            tuple(o for o in segment if not o.entry_id.startswith(_KEEP))
+            for segment in batch.outcomes
+        )
+        batch = replace(batch, translations=tuple(t for t, _ in restored), outcomes=outcomes)
+        return batch, [appended for _, appended in restored]
 
     def _fast_path_counts(self) -> dict[str, dict[str, int]]:
         """Per language, segments kept from CTranslate2 and segments re-decoded with terms."""
@@ -670,7 +734,14 @@ def _split(
 
 # Entry ids of a document's protected spans (inline-markup placeholders, URLs), which the
 # pipeline adds to the glossary's requirements so that the decoder copies them.
-_KEEP = "keep:"
+_KEEP = KEEP
+
+
+def _kept_only(terms: SegmentTerms) -> SegmentTerms:
+    """A segment's markup and URL requirements, without the glossary's."""
+    kept = tuple(term for term in terms.required if term.entry_id.startswith(_KEEP))
+    return SegmentTerms(kept) if kept else NO_TERMS
+
 
 # Marian models read 512 positions; keep room for the target token and </s>.
 _MAX_SOURCE_TOKENS = 500
@@ -797,14 +868,15 @@ def _plan_outputs(
 
 
 def _unmet_warnings(result: DocumentResult) -> list[str]:
-    """One line for each term or markup placeholder that the translation does not hold."""
+    """One line for each term the translation does not hold, and for each inline markup (named
+    as the user wrote it) that it did not carry, with the source file and line."""
     lines = []
     for outcome in result.terms_unmet:
-        if outcome.entry_id.startswith(_KEEP):
-            what = f"inline markup {outcome.source_text!r} was not kept"
-        else:
-            what = f"glossary entry {outcome.entry_id!r} ({outcome.source_text!r}) {outcome.status}"
-        lines.append(f"{result.source} [{result.lang}]: {what}: {outcome.detail}")
+        what = f"glossary entry {outcome.entry_id!r} ({outcome.source_text!r}) {outcome.status}"
+        where = f"{result.source}:{outcome.line}" if outcome.line else result.source
+        lines.append(f"{where} [{result.lang}]: {what}: {outcome.detail}")
+    for note in result.markup:
+        lines.append(f"{result.source}:{note.line} [{result.lang}]: {note.describe()}")
     return lines
 
 

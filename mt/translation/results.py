@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from mt.documents import MarkupNote
+
 
 @dataclass(frozen=True)
 class TermOutcome:
@@ -17,6 +19,8 @@ class TermOutcome:
     source_text: str
     status: str  # "applied" | "missing" | "forbidden"
     detail: str = ""
+    line: int = 0  # in the source document (0: not from a document)
+    target: str = ""  # the form the translation holds (applied), or the form found (forbidden)
 
 
 @dataclass(frozen=True)
@@ -52,14 +56,43 @@ class DocumentResult:
     cache_hits: int
     outcomes: tuple[TermOutcome, ...]
     memory_hits: int = 0  # segments a translation memory served
+    markup: tuple[MarkupNote, ...] = ()  # inline markup not carried, and where it was put
 
     @property
     def terms_matched(self) -> int:
         return len(self.outcomes)
 
     @property
+    def terms_applied(self) -> tuple[TermOutcome, ...]:
+        return tuple(outcome for outcome in self.outcomes if outcome.status == "applied")
+
+    @property
     def terms_unmet(self) -> tuple[TermOutcome, ...]:
         return tuple(outcome for outcome in self.outcomes if outcome.status != "applied")
+
+    def term_report(self) -> dict[str, object]:
+        """Each matched, applied and unmet entry with its source line, and their counts: what a
+        post-editor goes through."""
+
+        def entry(outcome: TermOutcome) -> dict[str, object]:
+            item: dict[str, object] = {
+                "entry": outcome.entry_id,
+                "source": outcome.source_text,
+                "line": outcome.line,
+                "status": outcome.status,
+            }
+            if outcome.target:
+                item["target"] = outcome.target
+            if outcome.detail:
+                item["reason"] = outcome.detail
+            return item
+
+        lists = {
+            "matched": [entry(o) for o in self.outcomes if o.status != "forbidden"],
+            "applied": [entry(o) for o in self.terms_applied],
+            "unmet": [entry(o) for o in self.terms_unmet],
+        }
+        return {"counts": {name: len(items) for name, items in lists.items()}, **lists}
 
 
 @dataclass(frozen=True)
@@ -105,6 +138,18 @@ class Summary:
                             }
                             for o in doc.terms_unmet
                         ],
+                        "report": doc.term_report(),
+                    },
+                    "markup": {
+                        "not_carried": [
+                            {
+                                "line": note.line,
+                                "markup": note.markup,
+                                "placed": note.placed,
+                                "how": note.how,
+                            }
+                            for note in doc.markup
+                        ],
                     },
                 }
                 for doc in self.documents
@@ -122,4 +167,4 @@ class Summary:
         }
 
 
-__all__ = ["DocumentResult", "SegmentBatchResult", "Summary", "TermOutcome"]
+__all__ = ["DocumentResult", "MarkupNote", "SegmentBatchResult", "Summary", "TermOutcome"]
