@@ -84,7 +84,8 @@ class _Slot:
 _Part = str | _Slot | _Setting
 _PLACEHOLDER = re.compile(r"</?\d+/?>")
 _URL = re.compile(
-    r"\b(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]|\b[\w.+-]+@[\w-]+\.[\w.-]+\w"
+    r"<(?:mailto:)?[\w.+-]+@[\w-]+\.[\w.-]+\w>"  # an address in angle brackets keeps them
+    r"|\b(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]|\b[\w.+-]+@[\w-]+\.[\w.-]+\w"
 )
 _LETTER = re.compile(r"[^\W\d_]")
 _WORDLIKE = re.compile(r"[^\W_]")
@@ -203,8 +204,8 @@ def _render_slot(slot: _Slot, context: _Context) -> str:
         tail.append(markup(item.fallback))
     text = "".join(out)
     for kept in slot.keep:
-        if kept not in text:
-            tail.append(f" {kept}")
+        if kept not in translation:
+            tail.append(f" {_escape(kept, slot.escape)}")
             context.notes.append(MarkupNote(unit.line, kept, "", "appended"))
     text += "".join(tail)
     if slot.breaks:
@@ -267,7 +268,7 @@ def _repair(
         partner = known[name].partner
         if partner and not name.startswith("</") and partner in by_name:
             between = translation[offset + len(name) : by_name[partner]]
-            if not _PLACEHOLDER.sub("", between).strip():
+            if not between.strip():
                 del found[offset], found[by_name[partner]]
     pieces: list[str] = []
     position = 0
@@ -278,6 +279,8 @@ def _repair(
         position = match.end()
     pieces.append(translation[position:])
     text = "".join(pieces)
+    if len(found) < len(_PLACEHOLDER.findall(translation)):  # some removed: no double spaces
+        text = re.sub(r"(?<=\S)  +(?=\S)", " ", text).strip()
     restored = set(found.values())
     source_plain, source_at = _plain(unit.text)
     for item in markups:

@@ -153,6 +153,7 @@ class _Finished:
     complete: bool  # every enforced term met (only not, when the length limit forced </s>)
     tokens: tuple[int, ...]
     state: ConstraintState
+    bank: int = 0  # constraint tokens met (only compared when not complete)
 
 
 def constrained_generate(
@@ -424,8 +425,9 @@ class _Search:
             compiled = self.compiled[b]
             complete = compiled is None or compiled.trie.all_met(c.state)
             tokens = (*history[c.row][1:], c.token)
-            pool.append(_Finished(score, complete, tokens, c.state))
-            pool.sort(key=lambda f: (f.complete, f.score), reverse=True)
+            pool.append(_Finished(score, complete, tokens, c.state, c.bank))
+            # Complete first; among those the length limit cut short, the most terms met.
+            pool.sort(key=lambda f: (f.complete, f.bank, f.score), reverse=True)
             del pool[k:]
 
     def _check_early_stop(self, cur_len: int) -> None:

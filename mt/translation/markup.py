@@ -62,9 +62,10 @@ def is_placeholder(text: str) -> bool:
 def choose_style(
     writes: Callable[[str], bool], reads: Callable[[str], bool]
 ) -> PlaceholderStyle | None:
-    """The first style the model reads and writes whole, all ten digits included; None: none."""
+    """The first style the model reads and writes (numbered 1); None: none. Numbers with a digit
+    the vocabulary lacks are skipped when placeholders are numbered (a tiny vocabulary has no 7)."""
     for style in STYLES:
-        sample = "".join(style.forms(1234567890))
+        sample = "".join(style.forms(1))
         if writes(sample) and reads(sample):
             return style
     return None
@@ -106,7 +107,7 @@ def carry(
         return CarriedSentence(re.sub(r" {2,}", " ", text).strip(), (), ())
 
     plain = "".join(piece for kind, piece in pieces if kind == "text")
-    numbers = _free_numbers(plain, style)
+    numbers = _free_numbers(plain, style, copies)
     assigned: dict[str, int] = {}  # canonical number -> model number
     out: list[str] = []
     terms: list[RequiredTerm] = []
@@ -116,7 +117,8 @@ def carry(
     def atom(replacement: str, *, copy: bool) -> None:
         spelled = style.forms(next(numbers))[2]
         out.append(spelled)
-        terms.append(_term(spelled))
+        # A copied word is a term (no letters glued onto it); a markup atom is a placeholder.
+        terms.append(_term(spelled, placeholder=not copy))
         restore.append((spelled, replacement))
         if copy:
             copied.add(spelled)
@@ -164,23 +166,25 @@ def _carry_words(
     out.append(text[position:])
 
 
-def _free_numbers(text: str, style: PlaceholderStyle):
-    """1, 2, 3, ... skipping any number whose spelling the sentence already holds as text."""
+def _free_numbers(text: str, style: PlaceholderStyle, copies: Callable[[str], bool]):
+    """1, 2, 3, ... skipping any number whose spelling the sentence already holds as text, or
+    that the model cannot write."""
     number = 0
     while True:
         number += 1
-        if not any(form in text for form in style.forms(number)):
+        forms = style.forms(number)
+        if not any(form in text or copies(form) for form in forms):
             yield number
 
 
-def _term(spelled: str, after: str = "") -> RequiredTerm:
+def _term(spelled: str, after: str = "", *, placeholder: bool = True) -> RequiredTerm:
     return RequiredTerm(
         KEEP + spelled,
         spelled,
         (spelled,),
         CasePolicy.STRICT,
         copy=True,
-        placeholder=True,
+        placeholder=placeholder,
         after=after,
     )
 
