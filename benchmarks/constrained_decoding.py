@@ -9,6 +9,10 @@ runs interleaved so that the shared machine's drift hits all of them alike:
 - ``generate``: transformers' beam search (the torch backend's path for segments without terms)
 - ``loop, no terms``: mt.engines.decoding's loop with empty terms (must equal ``generate``)
 - ``loop, terms``: mt.engines.decoding with the terms enforced
+- ``loop, terms+markup`` (``--markup``): the same segments made markup-heavy (two emphasised or
+  linked spans and an inline code atom each: ``<1>De minister</1> ... <2>steun</2> <3/>``), the
+  placeholders spelled for the model and carried as required terms by mt.translation.markup.
+  Target: at most 1.2x the time of ``loop, terms``.
 
 Random weights never choose ``</s>``, so every run writes ``max_new_tokens`` per segment and
 tokens/s compare like for like. The target is constrained at most 1.5x slower than ``generate``.
@@ -41,6 +45,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-new-tokens", type=int, default=32)
+    parser.add_argument("--markup", action="store_true", help="also time markup-heavy segments")
     parser.add_argument(
         "--folder", type=Path, default=Path(tempfile.gettempdir()) / "mt-bench" / "opus-mt-shape"
     )
@@ -88,6 +93,21 @@ def main() -> None:
         "loop, no terms": lambda: run_loop(no_terms),
         "loop, terms": lambda: run_loop(terms),
     }
+    if args.markup:
+        marked_sources, marked_terms = _markup_heavy(sources, terms, loaded.folder)
+
+        def run_marked() -> int:
+            results = constrained_generate(
+                model,
+                tokenizer,
+                marked_sources,
+                marked_terms,
+                num_beams=args.beams,
+                max_new_tokens=new,
+            )
+            return sum(r.tokens for r in results)
+
+        ways["loop, terms+markup"] = run_marked
     rates: dict[str, list[float]] = {name: [] for name in ways}
     run_loop(terms)  # warm-up: tokenizer tables, allocator
     for _ in range(args.runs):
@@ -110,6 +130,28 @@ def main() -> None:
             f"  {name:16} {median:8.1f} target tokens/s (median)"
             f"   {base / median:5.2f}x generate's time"
         )
+
+
+def _markup_heavy(sources: list[str], terms: list, folder: Path) -> tuple[list[str], list]:
+    """Each segment with two pairs and an atom of markup, spelled for the model at ``folder``."""
+    from mt.engines.vocabulary import ModelVocabulary
+    from mt.terminology.terms import SegmentTerms
+    from mt.translation.markup import carry, choose_style
+
+    vocabulary = ModelVocabulary.from_folder(folder)
+    style = choose_style(vocabulary.writes, vocabulary.reads)
+    marked_sources, marked_terms = [], []
+    for source, wanted in zip(sources, terms, strict=True):
+        words = source.split()
+        words[0] = "<1>" + words[0]
+        words[1] = words[1] + "</1>"
+        words[-3] = "<2>" + words[-3] + "</2> <3/>"
+        carried = carry(
+            " ".join(words), {"<1>", "</1>", "<2>", "</2>", "<3/>"}, style, lambda _: False
+        )
+        marked_sources.append(carried.text)
+        marked_terms.append(SegmentTerms(wanted.required + carried.terms, wanted.forbidden))
+    return marked_sources, marked_terms
 
 
 if __name__ == "__main__":

@@ -83,6 +83,8 @@ class _Slot:
 
 _Part = str | _Slot | _Setting
 _PLACEHOLDER = re.compile(r"</?\d+/?>")
+# what looks like placeholders in a source: a pair with its text is kept whole ("<1>x</1>")
+_LITERAL = re.compile(r"<(\d+)>[^<>]{0,80}</\1>|</?\d+/?>")
 _URL = re.compile(
     r"<(?:mailto:)?[\w.+-]+@[\w-]+\.[\w.-]+\w>"  # an address in angle brackets keeps them
     r"|\b(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]|\b[\w.+-]+@[\w-]+\.[\w.-]+\w"
@@ -584,14 +586,15 @@ def _short(written: str, limit: int = 80) -> str:
 def with_literals(
     text: str, numbers: _Numbers, line: int, escape: str = ""
 ) -> tuple[str, list[_Markup]]:
-    """``text`` with each piece that looks like a placeholder (``<1>``, ``</2>``, ``<3/>`` written
-    as text) replaced by an atom that stands for itself: kept verbatim, never taken for markup."""
+    """``text`` with each piece that looks like a placeholder (``<1>x</1>``, ``</2>``, ``<3/>``
+    written as text) replaced by an atom that stands for itself: kept verbatim, never taken for
+    markup."""
     if "<" not in text:
         return text, []
     out: list[str] = []
     markups: list[_Markup] = []
     position = 0
-    for match in _PLACEHOLDER.finditer(text):
+    for match in _LITERAL.finditer(text):
         literal = match.group()
         shown = html.escape(literal, quote=escape == "attribute") if escape else literal
         placeholder, markup = numbers.atom([shown], written=literal, line=line)

@@ -21,8 +21,9 @@ A hypothesis starts in ``ConstraintState()``: nothing met, at the root. Feeding 
     ech          completes it                 met={coalition, daesh}    bank 4, all met
 
 An entry is met when any one of its phrases is generated whole (alternatives are disjunctive). The
-bank of a state (tokens of met entries, counted by each entry's shortest phrase, plus the depth of
-the phrase in progress) is what dynamic beam allocation groups hypotheses by. Whether a phrase may
+bank of a state (tokens of the phrases completed, plus the depth of the phrase in progress: the
+constraint tokens generated, so completing a phrase never leaves the bank where its first token put
+it) is what dynamic beam allocation groups hypotheses by. Whether a phrase may
 start depends on the token before it (:class:`TokenClass`): glued phrases only after a joiner,
 capitalised phrases only at a sentence start. The trie is built once per segment and memoises
 transitions, so a decoder pays one dict lookup per (state, token) it has seen before. Nothing here
@@ -173,6 +174,7 @@ class ConstraintState:
     node: int = 0
     last: TokenClass = TokenClass.START
     completed: bool = False
+    done: int = 0  # tokens of the phrases completed (as written, not the shortest spelling)
 
 
 class ConstraintTrie:
@@ -202,7 +204,6 @@ class ConstraintTrie:
             self._add(phrase)
         self._advance_memo: dict[tuple[ConstraintState, int, TokenClass], ConstraintState] = {}
         self._next_memo: dict[ConstraintState, tuple[int, ...]] = {}
-        self._bank_memo: dict[ConstraintState, int] = {}
         self._open_memo: dict[int, int] = {}
         self._blocked_memo: dict[int, tuple[tuple[int, ...], ...]] = {}
 
@@ -259,14 +260,8 @@ class ConstraintTrie:
         return sequences
 
     def bank(self, state: ConstraintState) -> int:
-        """Constraint tokens met: each met entry's shortest phrase, plus the phrase in progress."""
-        bank = self._bank_memo.get(state)
-        if bank is None:
-            met = sum(
-                self.shortest[entry] for entry in range(self.entry_count) if state.met >> entry & 1
-            )
-            bank = self._bank_memo[state] = met + self.depth[state.node]
-        return bank
+        """Constraint tokens generated: the phrases completed, plus the one in progress."""
+        return state.done + self.depth[state.node]
 
     def advance(
         self, state: ConstraintState, token: int, token_class: TokenClass
@@ -290,15 +285,16 @@ class ConstraintTrie:
                     child = candidate
                     break
         if child is None:
-            return ConstraintState(state.met, 0, token_class, False)
+            return ConstraintState(state.met, 0, token_class, False, state.done)
         hit = self.terminal[child] & unmet
         if not hit:
-            return ConstraintState(state.met, child, token_class, False)
+            return ConstraintState(state.met, child, token_class, False, state.done)
         met = state.met | hit
         still_open = any(self.below[c] & ~met for c in self.children[child].values())
         # Letters may touch a placeholder ("[1]website"), never a term ("Daechs").
         term = bool(hit & ~self.placeholders)
-        return ConstraintState(met, child if still_open else 0, token_class, term)
+        done = state.done + self.depth[child]
+        return ConstraintState(met, child if still_open else 0, token_class, term, done)
 
     def next_tokens(self, state: ConstraintState) -> tuple[int, ...]:
         """Tokens that make progress: the next token of the phrase in progress, first tokens of the
