@@ -208,3 +208,63 @@ def test_terms_that_do_not_fit_are_reported(room: int | None, kept: int) -> None
     assert len(compiled.entry_ids) == kept
     assert len(compiled.unmet) == 2 - kept
     assert all("fit in the length limit" in reason for _, reason in compiled.unmet)
+
+
+# -- markup placeholders: each once, a closer only after its opener, letters may touch them -----
+
+MARKUP_PIECES = {**PIECES, "▁[1]": 30, "▁[": 31, "/1]": 32, "[1]": 33}
+MARKUP_VOCAB = TargetVocabulary(
+    encode=lambda text: segment_glued(" " + text, MARKUP_PIECES, 16) or (0,),
+    pieces=MARKUP_PIECES,
+    unk_id=0,
+)
+PLACEHOLDERS = SegmentTerms(
+    required=(
+        RequiredTerm("keep:[1]", "[1]", ("[1]",), CasePolicy.STRICT, copy=True, placeholder=True),
+        RequiredTerm(
+            "keep:[/1]", "[/1]", ("[/1]",), CasePolicy.STRICT, True, True, after="keep:[1]"
+        ),
+        RequiredTerm("daesh", "Daesh", ("Daech",)),
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("fed", "met", "next_tokens", "blocked", "completed"),
+    [
+        # the closer may not start before its opener: it is offered nowhere and banned
+        ([], 0b000, {30, 20}, {(31, 32)}, False),
+        ([(31, OTHER), (32, OTHER)], 0b000, {30, 20}, {(31, 32)}, False),
+        # the opener written: it is banned from now on, the closer offered
+        ([(30, OTHER)], 0b001, {31, 20}, {(30,), (33,)}, False),
+        # both written: both banned; a term still blocks glued letters, a placeholder does not
+        ([(30, OTHER), (31, OTHER), (32, OTHER)], 0b011, {20}, {(30,), (33,), (31, 32)}, False),
+        ([(30, OTHER), (20, OTHER)], 0b101, {31}, {(30,), (33,)}, True),
+    ],
+)
+def test_placeholders_once_and_in_order(
+    fed: list[tuple[int, TokenClass]],
+    met: int,
+    next_tokens: set[int],
+    blocked: set[tuple[int, ...]],
+    completed: bool,
+) -> None:
+    compiled = compile_terms(PLACEHOLDERS, MARKUP_VOCAB)
+    assert compiled.entry_ids == ("keep:[1]", "keep:[/1]", "daesh")
+    state = feed(compiled.trie, fed)
+    assert state.met == met
+    assert set(compiled.trie.next_tokens(state)) == next_tokens
+    assert set(compiled.trie.blocked(state)) == blocked
+    assert state.completed is completed
+
+
+def test_closer_whose_opener_cannot_be_written_is_not_enforced() -> None:
+    terms = SegmentTerms(
+        required=(
+            RequiredTerm("keep:<1>", "<1>", ("<1>",), CasePolicy.STRICT, True, True),
+            RequiredTerm("keep:[/1]", "[/1]", ("[/1]",), CasePolicy.STRICT, True, True, "keep:<1>"),
+        )
+    )
+    compiled = compile_terms(terms, MARKUP_VOCAB)
+    assert compiled.entry_ids == ()
+    assert [entry for entry, _ in compiled.unmet] == ["keep:<1>", "keep:[/1]"]

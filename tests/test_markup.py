@@ -327,3 +327,36 @@ def test_html_lang_and_charset_are_set_for_the_translation(
     document = parse_document(source, "html")
     assert document.render([unit.text for unit in document.units]) == source  # lang not given
     assert expected in document.render(["X"] * len(document.units), lang=lang)
+
+
+def test_the_search_writes_each_placeholder_once_pairs_in_order(any_model_dir: Path) -> None:
+    from mt.engines.decoding import constrained_generate
+    from mt.engines.models import ModelSpec, load_model
+    from mt.terminology.terms import SegmentTerms
+
+    loaded = load_model(ModelSpec("fr", str(any_model_dir)))
+    vocabulary = ModelVocabulary.from_folder(any_model_dir)
+    style = choose_style(vocabulary.writes, vocabulary.reads)
+    placeholders = {"<1>", "</1>", "<2>", "</2>", "<3/>", "<4>", "</4>"}
+    sentences = [
+        "<1>De minister</1> steunt de <2>Coalitie</2> met <3/> en <4>hulp</4>.",
+        "Lees <4>het <1>verslag</1></4> op <3/> en de <2>kaart</2>.",
+    ]
+    carried = [carry(s, placeholders, style, vocabulary.copies) for s in sentences]
+    results = constrained_generate(
+        loaded.model,
+        loaded.tokenizer,
+        [c.text for c in carried],
+        [SegmentTerms(c.terms) for c in carried],
+        num_beams=4,
+        max_new_tokens=40,
+    )
+    for item, result in zip(carried, results, strict=True):
+        assert not result.unmet, result
+        spelled = [model for model, _ in item.restore]
+        for form in spelled:
+            assert result.text.count(form) == 1, (form, result.text)
+        back, appended = restore(result.text, item)
+        assert appended == ()
+        for number in ("1", "2", "4"):
+            assert back.index(f"<{number}>") < back.index(f"</{number}>"), back
