@@ -235,11 +235,20 @@ PLACEHOLDERS = SegmentTerms(
         # the closer may not start before its opener: it is offered nowhere and banned
         ([], 0b000, {30, 20}, {(31, 32)}, False),
         ([(31, OTHER), (32, OTHER)], 0b000, {30, 20}, {(31, 32)}, False),
-        # the opener written: it is banned from now on, the closer offered
-        ([(30, OTHER)], 0b001, {31, 20}, {(30,), (33,)}, False),
-        # both written: both banned; a term still blocks glued letters, a placeholder does not
-        ([(30, OTHER), (31, OTHER), (32, OTHER)], 0b011, {20}, {(30,), (33,), (31, 32)}, False),
+        # the opener written: banned from now on; the closer waits for a word (no empty pair)
+        ([(30, OTHER)], 0b001, {20}, {(30,), (33,), (31, 32)}, False),
+        ([(30, OTHER), (31, OTHER), (32, OTHER)], 0b001, {20}, {(30,), (33,), (31, 32)}, False),
+        # a word, then the closer is offered; a term still blocks glued letters, a placeholder not
         ([(30, OTHER), (20, OTHER)], 0b101, {31}, {(30,), (33,)}, True),
+        ([(30, OTHER), (1, OTHER)], 0b001, {31, 20}, {(30,), (33,)}, False),
+        # both written: both banned
+        (
+            [(30, OTHER), (1, OTHER), (31, OTHER), (32, OTHER)],
+            0b011,
+            {20},
+            {(30,), (33,), (31, 32)},
+            False,
+        ),
     ],
 )
 def test_placeholders_once_and_in_order(

@@ -139,6 +139,11 @@ from mt.translation.results import Summary
     "(a translator's work); without it such a file stops the run before any work.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
+@click.option(
+    "--term-report",
+    is_flag=True,
+    help="List each glossary entry matched, applied or unmet, with its source line (stderr).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary lines.")
 def command(
     inputs: tuple[Path, ...],
@@ -165,6 +170,7 @@ def command(
     actors: int | None,
     overwrite: bool,
     as_json: bool,
+    term_report: bool,
     quiet: bool,
 ) -> None:
     """Translate Dutch documents (text, Markdown, HTML) into each language of --to.
@@ -241,6 +247,8 @@ def command(
         sys.stdout.write(summary.stdout)
     for warning in summary.warnings:
         click.echo(f"mt: warning: {warning}", err=True)
+    if term_report:
+        _print_term_report(summary)
     if as_json:
         click.echo(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False))
     elif not quiet:
@@ -262,6 +270,28 @@ def _bounded_new_tokens(value: int | None) -> int | None:
             f"{MODEL_POSITIONS} tokens"
         )
     return value
+
+
+def _print_term_report(summary: Summary) -> None:
+    """Per document and language: the counts, then one line per entry, in source-line order."""
+    for doc in summary.documents:
+        report = doc.term_report()
+        counts = report["counts"]
+        assert isinstance(counts, dict)
+        click.echo(
+            f"{doc.source} [{doc.lang}]: {counts['matched']} glossary terms matched, "
+            f"{counts['applied']} applied, {counts['unmet']} unmet",
+            err=True,
+        )
+        for outcome in sorted(doc.outcomes, key=lambda o: o.line):
+            shown = f"{outcome.source_text} -> {outcome.target}" if outcome.target else ""
+            shown = shown or outcome.source_text
+            why = f": {outcome.detail}" if outcome.detail else ""
+            click.echo(
+                f"  {doc.source}:{outcome.line}  {outcome.status:9} {outcome.entry_id} "
+                f"({shown}){why}",
+                err=True,
+            )
 
 
 def _print_summary(summary: Summary) -> None:

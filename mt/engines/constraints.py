@@ -175,6 +175,7 @@ class ConstraintState:
     last: TokenClass = TokenClass.START
     completed: bool = False
     done: int = 0  # tokens of the phrases completed (as written, not the shortest spelling)
+    fresh: int = 0  # placeholders written with no word since: their closers wait (no empty pair)
 
 
 class ConstraintTrie:
@@ -194,6 +195,7 @@ class ConstraintTrie:
         self.requires = tuple(requires) or (0,) * entry_count
         self.placeholders = placeholders
         self.phrases_of: list[list[tuple[int, ...]]] = [[] for _ in range(entry_count)]
+        self.markup_tokens: set[int] = set()  # tokens of placeholder phrases: not words
         self.children: list[dict[int, int]] = [{}]  # node 0 is a placeholder for "no phrase"
         self.depth = [0]
         self.below = [0]  # bit mask of the entries whose phrases pass through each node
@@ -205,11 +207,14 @@ class ConstraintTrie:
         self._advance_memo: dict[tuple[ConstraintState, int, TokenClass], ConstraintState] = {}
         self._next_memo: dict[ConstraintState, tuple[int, ...]] = {}
         self._open_memo: dict[int, int] = {}
-        self._blocked_memo: dict[int, tuple[tuple[int, ...], ...]] = {}
+        self._blocked_memo: dict[tuple[int, int], tuple[tuple[int, ...], ...]] = {}
+        self._writable_memo: dict[tuple[int, int], int] = {}
 
     def _add(self, phrase: Phrase) -> None:
         bit = 1 << phrase.entry
         self.phrases_of[phrase.entry].append(phrase.tokens)
+        if self.placeholders >> phrase.entry & 1:
+            self.markup_tokens.update(phrase.tokens)
         edges = self.roots[phrase.placement]
         node = 0
         for token in phrase.tokens:
@@ -244,19 +249,35 @@ class ConstraintTrie:
             self._open_memo[met] = mask
         return mask
 
+    def writable(self, state: ConstraintState) -> int:
+        """Bit mask of the entries that may start now: open, and not a closer whose opener was
+        just written (a pair holds at least one word)."""
+        if not state.fresh:
+            return self.open_entries(state.met)
+        key = (state.met, state.fresh)
+        mask = self._writable_memo.get(key)
+        if mask is None:
+            mask = self.open_entries(state.met)
+            for entry in range(self.entry_count):
+                if self.requires[entry] & state.fresh:
+                    mask &= ~(1 << entry)
+            self._writable_memo[key] = mask
+        return mask
+
     def blocked(self, state: ConstraintState) -> tuple[tuple[int, ...], ...]:
         """Token sequences that must not be generated now: the phrases of placeholders already
-        written or not yet in their turn, so each is written once, pairs in order."""
-        sequences = self._blocked_memo.get(state.met)
+        written or not yet in their turn, so each is written once, pairs in order, not empty."""
+        key = (state.met, state.fresh)
+        sequences = self._blocked_memo.get(key)
         if sequences is None:
-            closed = self.placeholders & ~self.open_entries(state.met)
+            closed = self.placeholders & ~self.writable(state)
             sequences = tuple(
                 tokens
                 for entry in range(self.entry_count)
                 if closed >> entry & 1
                 for tokens in self.phrases_of[entry]
             )
-            self._blocked_memo[state.met] = sequences
+            self._blocked_memo[key] = sequences
         return sequences
 
     def bank(self, state: ConstraintState) -> int:
@@ -274,7 +295,9 @@ class ConstraintTrie:
         return after
 
     def _step(self, state: ConstraintState, token: int, token_class: TokenClass) -> ConstraintState:
-        unmet = self.open_entries(state.met)
+        unmet = self.writable(state)
+        # a word between an opener and its closer lets the closer come
+        fresh = state.fresh if token in self.markup_tokens else 0
         child = self.children[state.node].get(token) if state.node else None
         if child is None or not self.below[child] & unmet:
             # Not a continuation: progress on the phrase is abandoned; the token may start another.
@@ -285,23 +308,24 @@ class ConstraintTrie:
                     child = candidate
                     break
         if child is None:
-            return ConstraintState(state.met, 0, token_class, False, state.done)
+            return ConstraintState(state.met, 0, token_class, False, state.done, fresh)
         hit = self.terminal[child] & unmet
         if not hit:
-            return ConstraintState(state.met, child, token_class, False, state.done)
+            return ConstraintState(state.met, child, token_class, False, state.done, fresh)
         met = state.met | hit
         still_open = any(self.below[c] & ~met for c in self.children[child].values())
         # Letters may touch a placeholder ("[1]website"), never a term ("Daechs").
         term = bool(hit & ~self.placeholders)
         done = state.done + self.depth[child]
-        return ConstraintState(met, child if still_open else 0, token_class, term, done)
+        fresh |= hit & self.placeholders
+        return ConstraintState(met, child if still_open else 0, token_class, term, done, fresh)
 
     def next_tokens(self, state: ConstraintState) -> tuple[int, ...]:
         """Tokens that make progress: the next token of the phrase in progress, first tokens of the
         phrases of unmet entries that may start here."""
         tokens = self._next_memo.get(state)
         if tokens is None:
-            unmet = self.open_entries(state.met)
+            unmet = self.writable(state)
             found: dict[int, None] = {}
             if state.node:
                 found.update(
