@@ -277,3 +277,27 @@ def test_closer_whose_opener_cannot_be_written_is_not_enforced() -> None:
     compiled = compile_terms(terms, MARKUP_VOCAB)
     assert compiled.entry_ids == ()
     assert [entry for entry, _ in compiled.unmet] == ["keep:<1>", "keep:[/1]"]
+
+
+def test_pairs_nest_a_closer_comes_when_its_pair_is_the_innermost_open() -> None:
+    pieces = {**PIECES, "▁[1]": 30, "▁[2]": 31, "▁[/1]": 32, "▁[/2]": 33}
+    vocab = TargetVocabulary(
+        encode=lambda text: segment_glued(" " + text, pieces, 16) or (0,), pieces=pieces, unk_id=0
+    )
+
+    def pair(n: str) -> tuple[RequiredTerm, RequiredTerm]:
+        opener = RequiredTerm(f"keep:[{n}]", "", (f"[{n}]",), CasePolicy.STRICT, True, True)
+        closer = RequiredTerm(
+            f"keep:[/{n}]", "", (f"[/{n}]",), CasePolicy.STRICT, True, True, f"keep:[{n}]"
+        )
+        return opener, closer
+
+    terms = SegmentTerms(required=(*pair("1"), *pair("2")))
+    trie = compile_terms(terms, vocab).trie
+    # [1] w [2] w: only [/2] may close now; after it, [/1]
+    state = feed(trie, [(30, OTHER), (1, OTHER), (31, OTHER), (1, OTHER)])
+    assert set(trie.next_tokens(state)) == {33}
+    assert (32,) in trie.blocked(state)
+    state = feed(trie, [(30, OTHER), (1, OTHER), (31, OTHER), (1, OTHER), (33, OTHER)])
+    assert set(trie.next_tokens(state)) == {32}
+    assert state.stack == (0,)

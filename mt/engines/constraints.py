@@ -176,6 +176,7 @@ class ConstraintState:
     completed: bool = False
     done: int = 0  # tokens of the phrases completed (as written, not the shortest spelling)
     fresh: int = 0  # placeholders written with no word since: their closers wait (no empty pair)
+    stack: tuple[int, ...] = ()  # pairs opened and not closed, innermost last: closed in turn
 
 
 class ConstraintTrie:
@@ -194,6 +195,14 @@ class ConstraintTrie:
         # placeholder waits for its opener); placeholders: bit mask of the placeholder entries.
         self.requires = tuple(requires) or (0,) * entry_count
         self.placeholders = placeholders
+        # closer -> its opener, for the pairs of this segment: a closer comes only when its pair
+        # is the innermost one open, so the markup nests ("**[a**](u)" cannot happen)
+        self.opener_of = {
+            entry: bit.bit_length() - 1
+            for entry, bit in enumerate(self.requires)
+            if bit and bit & (bit - 1) == 0 and placeholders >> entry & 1
+        }
+        self.openers = sum(1 << opener for opener in set(self.opener_of.values()))
         self.phrases_of: list[list[tuple[int, ...]]] = [[] for _ in range(entry_count)]
         self.markup_tokens: set[int] = set()  # tokens of placeholder phrases: not words
         self.children: list[dict[int, int]] = [{}]  # node 0 is a placeholder for "no phrase"
@@ -207,8 +216,8 @@ class ConstraintTrie:
         self._advance_memo: dict[tuple[ConstraintState, int, TokenClass], ConstraintState] = {}
         self._next_memo: dict[ConstraintState, tuple[int, ...]] = {}
         self._open_memo: dict[int, int] = {}
-        self._blocked_memo: dict[tuple[int, int], tuple[tuple[int, ...], ...]] = {}
-        self._writable_memo: dict[tuple[int, int], int] = {}
+        self._blocked_memo: dict[tuple[int, int, int], tuple[tuple[int, ...], ...]] = {}
+        self._writable_memo: dict[tuple[int, int, int], int] = {}
 
     def _add(self, phrase: Phrase) -> None:
         bit = 1 << phrase.entry
@@ -252,22 +261,23 @@ class ConstraintTrie:
     def writable(self, state: ConstraintState) -> int:
         """Bit mask of the entries that may start now: open, and not a closer whose opener was
         just written (a pair holds at least one word)."""
-        if not state.fresh:
+        if not self.opener_of:
             return self.open_entries(state.met)
-        key = (state.met, state.fresh)
+        top = state.stack[-1] if state.stack else -1
+        key = (state.met, state.fresh, top)
         mask = self._writable_memo.get(key)
         if mask is None:
             mask = self.open_entries(state.met)
-            for entry in range(self.entry_count):
-                if self.requires[entry] & state.fresh:
-                    mask &= ~(1 << entry)
+            for closer, opener in self.opener_of.items():
+                if opener != top or state.fresh >> opener & 1:
+                    mask &= ~(1 << closer)
             self._writable_memo[key] = mask
         return mask
 
     def blocked(self, state: ConstraintState) -> tuple[tuple[int, ...], ...]:
         """Token sequences that must not be generated now: the phrases of placeholders already
         written or not yet in their turn, so each is written once, pairs in order, not empty."""
-        key = (state.met, state.fresh)
+        key = (state.met, state.fresh, state.stack[-1] if state.stack else -1)
         sequences = self._blocked_memo.get(key)
         if sequences is None:
             closed = self.placeholders & ~self.writable(state)
@@ -308,17 +318,28 @@ class ConstraintTrie:
                     child = candidate
                     break
         if child is None:
-            return ConstraintState(state.met, 0, token_class, False, state.done, fresh)
+            return ConstraintState(state.met, 0, token_class, False, state.done, fresh, state.stack)
         hit = self.terminal[child] & unmet
         if not hit:
-            return ConstraintState(state.met, child, token_class, False, state.done, fresh)
+            return ConstraintState(
+                state.met, child, token_class, False, state.done, fresh, state.stack
+            )
         met = state.met | hit
         still_open = any(self.below[c] & ~met for c in self.children[child].values())
         # Letters may touch a placeholder ("[1]website"), never a term ("Daechs").
         term = bool(hit & ~self.placeholders)
         done = state.done + self.depth[child]
         fresh |= hit & self.placeholders
-        return ConstraintState(met, child if still_open else 0, token_class, term, done, fresh)
+        stack = state.stack
+        if hit & self.placeholders:
+            for entry in range(self.entry_count):
+                if hit >> entry & 1:
+                    if self.openers >> entry & 1:
+                        stack = (*stack, entry)
+                    elif stack and self.opener_of.get(entry) == stack[-1]:
+                        stack = stack[:-1]
+        node = child if still_open else 0
+        return ConstraintState(met, node, token_class, term, done, fresh, stack)
 
     def next_tokens(self, state: ConstraintState) -> tuple[int, ...]:
         """Tokens that make progress: the next token of the phrase in progress, first tokens of the
