@@ -26,6 +26,9 @@ from mt.translation.chunking import ChunkSizer
         # met, so chunks grow until the call's cost is a quarter of theirs (here: the largest)
         ([(240, 10.0), (60, 8.1)], [60] * 20, 8),
         ([(240, 9.0), (60, 10.0)], [60] * 20, 8),  # bigger took no longer: the largest
+        # chunks all of one size: the next half as big again as the biggest (330 characters)
+        ([(200, 2.0), (220, 2.2)], [50] * 20, 6),
+        ([(200, 2.0), (220, 2.2), (300, 3.0)], [50] * 20, 4),  # then the fit: 2 s, 200
         # 1 s a call: the target would hold 100 characters, but the call's cost is a quarter of
         # the chunk's time only at 3 x 1 s / 0.01 s per character = 300 characters
         ([(100, 2.0), (300, 4.0)], [50] * 20, 6),

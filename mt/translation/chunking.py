@@ -6,12 +6,14 @@ or so; but each backend call also has a fixed cost (a decoding loop of as many s
 longest output, whatever the batch holds), which tiny chunks would pay again and again. So a
 chunk's time is modelled as ``a + b * characters`` (fitted over the last few chunks) and the next
 chunk holds as many characters as fit in the target, or, when the fixed cost ``a`` is so large
-that the target cannot be met, as many as keep ``a`` to a quarter of the chunk's time::
+that the target cannot be met, as many as keep ``a`` to a quarter of the chunk's time. While the
+chunks measured are all of one size (the fit cannot tell ``a`` from ``b`` then), the next is
+half as big again, to learn from::
 
     sizer = ChunkSizer(target_seconds=2.0, largest=64)
     sizer.take([120, 80, 80, 60])   # 4: nothing measured yet, a few segments to measure with
     sizer.observe(characters=340, seconds=3.4)
-    sizer.take([60, 60, 50, 50])    # 3: 2 s at 100 characters a second
+    sizer.take([60, 60, 50, 50])    # 3: 2 s at 100 characters a second (nothing else known)
 
 Segments come longest first, so later chunks hold more of them for the same time.
 """
@@ -31,7 +33,11 @@ class ChunkSizer:
     overhead_share = 0.25
     """The most of a chunk's time its fixed per-call cost may take, when the target cannot hold."""
 
-    def __init__(self, target_seconds: float, largest: int, remembered: int = 8) -> None:
+    explored_span = 1.5
+    """How much the remembered chunks must differ in size (largest / smallest) before the fit
+    is trusted; until then the next chunk is this much bigger than the biggest."""
+
+    def __init__(self, target_seconds: float, largest: int, remembered: int = 12) -> None:
         self.target_seconds = target_seconds
         self.largest = max(1, largest)
         self._samples: deque[tuple[float, float]] = deque(maxlen=remembered)
@@ -46,7 +52,13 @@ class ChunkSizer:
         offered = min(len(lengths), self.largest)
         if not self._samples:
             return min(offered, self.first)
-        budget = self.budget()
+        sizes = [x for x, _ in self._samples]
+        if len(sizes) > 1 and max(sizes) < self.explored_span * min(sizes):
+            # Chunks of one size cannot tell the call's cost from the characters' (and the noise
+            # of a shared machine reads as either): try a bigger one to learn from.
+            budget = self.explored_span * max(sizes)
+        else:
+            budget = self.budget()
         count = 0
         size = 0.0
         for length in lengths[:offered]:
