@@ -106,7 +106,7 @@ def bench_cached(model: Path, rounds: int, work: Path) -> None:
     cache = work / "cache.sqlite3"
     common = {
         backend: ["translate", str(RELEASE), "--to", ",".join(LANGS), *model_args(model)]
-        + ["--backend", backend, "--max-new-tokens", "32", "--cache", str(cache)]
+        + ["--backend", backend, "--max-new-tokens", "8", "--cache", str(cache)]
         + ["--out", str(work / backend), "--quiet"]
         for backend in backends
     }
