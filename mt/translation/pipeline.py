@@ -237,9 +237,9 @@ class Translator:
     ) -> SegmentBatchResult:
         """Translate ``segments`` (sentences) into ``lang``; ``terms`` default to the glossary's.
 
-        The steps: one translation per distinct (segment, terms); the cache's answers; the
-        misses translated (the model loads only now, and only if something missed), each chunk
-        stored as it finishes; then each segment's outcome checked on its translation.
+        The steps: one translation per distinct (segment, terms); the memory's answers, then the
+        cache's; the misses translated (the model loads only now, and only if something
+        missed), each chunk stored as it finishes; then each outcome checked on its translation.
         """
         started = time.perf_counter()
         if terms is None:
@@ -258,8 +258,8 @@ class Translator:
         remembered = self._remembered(pending, lang)
         results: list[DecodeResult | None] = list(remembered)
         cached: list[DecodeResult | None] = [None] * len(pending)
-        key = self._cache_key(lang, settings) if self.cache else None
         asked = [i for i, result in enumerate(results) if result is None]
+        key = self._cache_key(lang, settings) if self.cache and asked else None
         found = self._from_cache(key, [pending[i] for i in asked])
         for i, result in zip(asked, found, strict=True):
             cached[i] = results[i] = result
