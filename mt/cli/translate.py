@@ -96,7 +96,8 @@ from mt.translation.results import Summary
 @click.option(
     "--cache",
     "cache_path",
-    type=click.Path(path_type=Path, dir_okay=False),
+    # (a folder is refused by the cache itself, in one line that names it)
+    type=click.Path(path_type=Path),
     help="Translation cache file (default: in the user's cache folder).",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the translation cache.")

@@ -49,6 +49,11 @@ class MtError(Exception):
         super().__init__(f"{location}: {message}" if location else message)
 
 
+class MtWarning(UserWarning):
+    """Something the library worked around and a user should hear of (the pipeline reports it
+    among a run's warnings)."""
+
+
 class InputError(MtError):
     """An input document, test set or option value that cannot be used."""
 

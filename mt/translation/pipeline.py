@@ -8,9 +8,10 @@ Only this module knows the order; every step is a function of the previous step'
 
     translator.translate_segments(["Daesh is verslagen."], "fr").translations
 
-Segments of all inputs are pooled per language, deduplicated, looked up in the translation cache,
-and only the misses are translated, longest first in token-budget batches, each finished batch
-stored at once (so Ctrl-C keeps it). Each model loads once per :class:`Translator`.
+Segments of all inputs are pooled per language, deduplicated, looked up in the translation cache
+(keyed without loading a model), and only the misses are translated, longest first, in chunks of
+about three seconds' work, each stored as it finishes (so Ctrl-C keeps it). Each model loads once
+per :class:`Translator`, and only when a segment misses the cache.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from mt.engines.decoding import DecodeResult
     from mt.engines.models import ModelSpec
     from mt.terminology.glossary import Glossary
-    from mt.translation.cache import TranslationCache
+    from mt.translation.cache import CacheKey, Segment, TranslationCache
     from mt.translation.cluster import RayEngine
     from mt.translation.memory import MemoryEntry, TranslationMemory
 
@@ -94,7 +95,12 @@ class TranslateOptions:
 
 
 class Translator:
-    """Translates segments and documents; loads each model once, on first need."""
+    """Translates segments and documents; loads each model once, on first need (and a run
+    that the cache answers wholly loads none)."""
+
+    flush_seconds = 3.0
+    """About how often finished translations are stored (and progress reported) while decoding
+    locally (on Ray, each chunk is stored as an actor returns it)."""
 
     def __init__(self, options: TranslateOptions | None = None, progress: ProgressFn | None = None):
         self.options = options or TranslateOptions()
@@ -103,6 +109,7 @@ class Translator:
         self.warnings: list[str] = []
         self._backends: dict[str, Backend] = {}
         self._specs: dict[str, ModelSpec] = {}
+        self._identities: dict[str, str] = {}
         self._glossary: Glossary | None = None
         self._cache: TranslationCache | None = None
         self._cluster: RayEngine | None = None
@@ -137,16 +144,31 @@ class Translator:
         backend = self._backends.get(lang)
         # On Ray a language's actor pool is released when the next language's starts.
         if backend is None or getattr(backend, "released", False):
+            import warnings
+
+            from mt.core.errors import MtWarning
+
             started = time.perf_counter()
             spec = self.specs([lang])[lang]
-            if self.options.engine == "ray":
-                from mt.translation.cluster import RayEngine
+            # What opening had to work around (an unwritable conversion cache) goes into the
+            # run's warnings, for people and --json alike; other libraries' warnings pass on.
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", MtWarning)
+                if self.options.engine == "ray":
+                    from mt.translation.cluster import RayEngine
 
-                if self._cluster is None:
-                    self._cluster = RayEngine(self.options)
-                backend = self._cluster.pool(spec, previous=backend)
-            else:
-                backend = open_translation_backend(spec, self.options)
+                    if self._cluster is None:
+                        self._cluster = RayEngine(self.options)
+                    backend = self._cluster.pool(spec, previous=backend)
+                else:
+                    backend = open_translation_backend(spec, self.options)
+            for warning in caught:
+                if issubclass(warning.category, MtWarning):
+                    self.warnings.append(str(warning.message))
+                else:
+                    warnings.warn_explicit(
+                        warning.message, warning.category, warning.filename, warning.lineno
+                    )
             self._backends[lang] = backend
             self.load_seconds += time.perf_counter() - started
         return backend
@@ -224,9 +246,12 @@ class Translator:
         lang: str,
         terms: Sequence[SegmentTerms] | None = None,
     ) -> SegmentBatchResult:
-        """Translate ``segments`` (sentences) into ``lang``; ``terms`` default to the glossary's."""
-        from mt.translation.cache import CacheKey
+        """Translate ``segments`` (sentences) into ``lang``; ``terms`` default to the glossary's.
 
+        The steps: one translation per distinct (segment, terms); the memory's answers, then the
+        cache's; the misses translated (the model loads only now, and only if something
+        missed), each chunk stored as it finishes; then each outcome checked on its translation.
+        """
         started = time.perf_counter()
         if terms is None:
             terms = [self.requirements(segment, lang) for segment in segments]
@@ -236,53 +261,22 @@ class Translator:
         decode_terms = list(terms) if enforce else [_kept_only(t) for t in terms]
 
         # One translation per distinct (segment, terms): a release repeats itself.
-        unique: dict[tuple[str, SegmentTerms], int] = {}
+        unique: dict[Segment, int] = {}
         for segment, segment_terms in zip(segments, decode_terms, strict=True):
             unique.setdefault((segment, segment_terms), len(unique))
         pending = list(unique)
-        # The memory first (what people translated wins over the cache's machine translations);
-        # when it serves every segment, no model loads.
+        # The memory first (what people translated wins over the cache's machine translations),
+        # then the cache for the rest; when they serve every segment, no model loads.
         remembered = self._remembered(pending, lang)
         results: list[DecodeResult | None] = list(remembered)
         cached: list[DecodeResult | None] = [None] * len(pending)
-        backend = None
-        if any(result is None for result in results):
-            backend = self.backend(lang)
-            key = CacheKey(
-                model=backend.model_id,
-                settings=settings.cache_key,
-                lang=lang,
-                glossary=self.glossary.version if enforce else "",
-                # --terms check translates freely, exactly as --terms off: they share results.
-                terms_mode="enforce" if enforce else "off",
-            )
-            asked = [i for i, result in enumerate(results) if result is None]
-            if self.cache:
-                found = self.cache.get_many(key, [pending[i][0] for i in asked])
-                for i, result in zip(asked, found, strict=True):
-                    cached[i] = results[i] = result
+        asked = [i for i, result in enumerate(results) if result is None]
+        key = self._cache_key(lang, settings) if self.cache and asked else None
+        found = self._from_cache(key, [pending[i] for i in asked])
+        for i, result in zip(asked, found, strict=True):
+            cached[i] = results[i] = result
         misses = [i for i, result in enumerate(results) if result is None]
-
-        long_splits = 0
-        # Longest first, so each backend call gets segments of similar length.
-        misses.sort(key=lambda i: len(pending[i][0]), reverse=True)
-        chunk = max(8, (settings.batch_size or 32) * 2)
-        chunks = [misses[start : start + chunk] for start in range(0, len(misses), chunk)]
-        done = 0
-        self._report(lang, done, len(misses))
-        # Chunks come back in order locally, and as they finish on a cluster; each is stored in
-        # the cache as it arrives, so an interrupted run keeps every finished chunk.
-        decoded = self._decode_chunks(backend, [[pending[i] for i in c] for c in chunks], settings)
-        for position, fitted in decoded:
-            indices = chunks[position]
-            long_splits += fitted.splits
-            self.warnings.extend(fitted.warnings)
-            for i, result in zip(indices, fitted.results, strict=True):
-                results[i] = result
-            if self.cache:
-                self.cache.put_many(key, [(pending[i][0], results[i]) for i in indices])
-            done += len(indices)
-            self._report(lang, done, len(misses))
+        long_splits = self._translate_misses(lang, pending, misses, results, key, settings)
 
         translations = []
         outcomes = []
@@ -368,19 +362,132 @@ class Translator:
         target = " ".join(entry.target for entry in entries if entry is not None)
         return MemoryEntry(segment, target, lang, first.document, first.line)
 
-    @staticmethod
-    def _decode_chunks(
-        backend: Backend,
-        chunks: Sequence[Sequence[tuple[str, SegmentTerms]]],
+    # --- the cache step -------------------------------------------------------------------------
+
+    def _cache_key(self, lang: str, settings: DecodeSettings) -> CacheKey:
+        """The key of ``lang``'s translations, known without loading a model (see
+        :func:`mt.translation.cache.model_identity`)."""
+        from mt.translation.cache import CacheKey
+
+        enforce = self.options.terms == "enforce"
+        return CacheKey(
+            model=self.model_identity(lang),
+            settings=settings.cache_key,
+            lang=lang,
+            # --terms check translates freely, exactly as --terms off: they share cached results.
+            terms_mode="enforce" if enforce else "off",
+        )
+
+    def _from_cache(
+        self, key: CacheKey | None, pending: Sequence[Segment]
+    ) -> list[DecodeResult | None]:
+        """The cached translation of each pending (segment, terms), None where there is none."""
+        if key is None or self.cache is None:
+            return [None] * len(pending)
+        return self.cache.get_many(key, pending)
+
+    def _store(self, key: CacheKey | None, done: Sequence[tuple[Segment, DecodeResult]]) -> None:
+        """Commit finished translations at once, so an interrupted run keeps them."""
+        if key is not None and self.cache is not None:
+            self.cache.put_many(key, [(source, terms, result) for (source, terms), result in done])
+
+    def model_identity(self, lang: str) -> str:
+        """Model, target token, revision and engine of ``lang``'s route, read from the files
+        without loading anything; a model not on this machine is fetched (its backend opened)."""
+        if lang not in self._identities:
+            from mt.translation.cache import model_identity
+
+            spec = self.specs([lang])[lang]
+            engine, first_engine = self._engine_tags()
+            identity = model_identity(spec, engine, first_engine)
+            if identity is None:  # not here yet: opening the backend fetches it (or says why not)
+                backend = self.backend(lang)
+                identity = model_identity(spec, engine, first_engine) or backend.model_id
+            self._identities[lang] = identity
+        return self._identities[lang]
+
+    def _engine_tags(self) -> tuple[str, str]:
+        """What tells this run's engine apart in a model identity: the last leg's, the first's.
+
+        As the backends name themselves: torch adds nothing, CTranslate2 its compute type, the
+        fast path (CTranslate2 verified, misses re-decoded with torch) "+verify" on the last leg.
+        A Ray actor opens the same backend as the local engine, so both share the cache.
+        """
+        if backend_kind(self.options) == "torch":
+            return "", ""
+        from mt.engines.backends.ct2 import default_compute_type
+
+        fast = f"+ct2-{default_compute_type(self.options.device)}"
+        return (f"{fast}+verify" if self.options.terms == "enforce" else fast), fast
+
+    # --- translating what the cache did not hold -----------------------------------------------
+
+    def _translate_misses(
+        self,
+        lang: str,
+        pending: Sequence[Segment],
+        misses: list[int],
+        results: list[DecodeResult | None],
+        key: CacheKey | None,
         settings: DecodeSettings,
-    ) -> Iterator[tuple[int, FittedBatch]]:
-        """(position, result) for each chunk: one after another here, as actors finish on Ray."""
+    ) -> int:
+        """Translate ``pending[misses]`` into ``results``, storing each chunk as it finishes, and
+        return how many long sentences were split.
+
+        Locally, chunks are sized so that each takes about :attr:`flush_seconds` at the speed
+        measured so far (:class:`~mt.translation.chunking.ChunkSizer`; at most two batches), so
+        Ctrl-C loses little and the progress bar moves steadily. On Ray the chunks (two batches
+        each) go to the actors at once, and are stored as they come back.
+        """
+        if not misses:
+            return 0
+        backend = self.backend(lang)
+        # Longest first, so each backend call gets segments of similar length.
+        misses.sort(key=lambda i: len(pending[i][0]), reverse=True)
+        long_splits = 0
+        done = 0
+        self._report(lang, done, len(misses))
+        for indices, fitted in self._decode_chunks(backend, pending, misses, settings):
+            long_splits += fitted.splits
+            self.warnings.extend(fitted.warnings)
+            finished = list(zip(indices, fitted.results, strict=True))
+            for i, result in finished:
+                results[i] = result
+            self._store(key, [(pending[i], result) for i, result in finished])
+            done += len(indices)
+            self._report(lang, done, len(misses))
+        return long_splits
+
+    def _decode_chunks(
+        self,
+        backend: Backend,
+        pending: Sequence[Segment],
+        misses: Sequence[int],
+        settings: DecodeSettings,
+    ) -> Iterator[tuple[Sequence[int], FittedBatch]]:
+        """(indices into ``pending``, their translations) for each chunk of ``misses``: one after
+        another here, each sized by the speed so far; as actors finish them on Ray."""
+        largest = max(8, (settings.batch_size or 32) * 2)
         map_chunks = getattr(backend, "map_chunks", None)  # the cluster engine's actor pools
         if map_chunks is not None:
-            yield from map_chunks(chunks, settings)
+            chunks = [misses[start : start + largest] for start in range(0, len(misses), largest)]
+            batches = [[pending[i] for i in chunk] for chunk in chunks]
+            for position, fitted in map_chunks(batches, settings):
+                yield chunks[position], fitted
             return
-        for position, batch in enumerate(chunks):
-            yield position, decode_fitting(backend, batch, settings)
+        from mt.translation.chunking import ChunkSizer
+
+        lengths = [len(pending[i][0]) + 1 for i in misses]
+        sizer = ChunkSizer(self.flush_seconds, largest=largest)
+        done = 0
+        while done < len(misses):
+            count = sizer.take(lengths[done:])
+            chunk = misses[done : done + count]
+            chunk_started = time.perf_counter()
+            fitted = decode_fitting(backend, [pending[i] for i in chunk], settings)
+            sizer.observe(sum(lengths[done : done + count]), time.perf_counter() - chunk_started)
+            done += count
+            yield chunk, fitted
 
     def _outcomes(
         self, result: DecodeResult, terms: SegmentTerms, lang: str, *, inflections: bool = False
@@ -458,6 +565,8 @@ class Translator:
         check_available(list(self.specs(langs).values()))  # every missing model in one message
         if self.options.terms != "off":
             _ = self.glossary  # a broken glossary fails before any model loads
+        if self.cache is not None:
+            self.cache.open()  # so does an unusable cache
         for doc in documents:
             if not doc.units:
                 self.warnings.append(f"{doc.source}: empty document, written empty")
@@ -518,8 +627,11 @@ class Translator:
         return Summary(
             documents=tuple(results),
             languages=tuple(langs),
-            models={lang: self._backends[lang].model_id for lang in self._backends},
-            backend={lang: self._backends[lang].name for lang in self._backends},
+            models=self._models_used(langs),
+            backend={
+                lang: self._backends[lang].name if lang in self._backends else "cache"
+                for lang in self._models_used(langs)
+            },
             segments=sum(doc.segments for doc in results),
             cache_hits=sum(batch.cache_hits for batch in batches),
             translated=sum(batch.translated for batch in batches),
@@ -613,6 +725,17 @@ class Translator:
         )
         batch = replace(batch, translations=tuple(t for t, _ in restored), outcomes=outcomes)
         return batch, [appended for _, appended in restored]
+
+    def _models_used(self, langs: Sequence[str]) -> dict[str, str]:
+        """Per language, the model id of its backend, or, where the cache served every segment
+        and no model was loaded, the identity its translations were stored under."""
+        used = {}
+        for lang in langs:
+            if lang in self._backends:
+                used[lang] = self._backends[lang].model_id
+            elif lang in self._identities:
+                used[lang] = self._identities[lang]
+        return used
 
     def _fast_path_counts(self) -> dict[str, dict[str, int]]:
         """Per language, segments kept from CTranslate2 and segments re-decoded with terms."""
@@ -760,13 +883,22 @@ def _configured_memories(config: Config) -> tuple[Path, ...]:
     return tuple(base / v for v in values)
 
 
-def open_translation_backend(spec: ModelSpec, options: TranslateOptions) -> Backend:
-    """The backend ``options`` ask for, for ``spec`` (the local engine, and each Ray actor)."""
-    from mt.engines.backends import available_backends, open_backend
-
+def backend_kind(options: TranslateOptions) -> str:
+    """The engine ``--backend`` asks for, torch or ctranslate2 ("auto": CTranslate2 when it is
+    installed, asked without importing it)."""
     kind = options.backend
     if kind == "auto":
+        from mt.engines.backends import available_backends
+
         kind = "ctranslate2" if "ctranslate2" in available_backends() else "torch"
+    return kind
+
+
+def open_translation_backend(spec: ModelSpec, options: TranslateOptions) -> Backend:
+    """The backend ``options`` ask for, for ``spec`` (the local engine, and each Ray actor)."""
+    from mt.engines.backends import open_backend
+
+    kind = backend_kind(options)
     if kind == "ctranslate2" and options.terms == "enforce":
         # Fast path with the guarantee: CTranslate2, verified, misses re-decoded with torch.
         from mt.engines.backends import open_fast_path

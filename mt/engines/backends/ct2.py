@@ -91,6 +91,12 @@ def resolve_ct2_device(device: str = "auto") -> str:
     return "cpu"
 
 
+def default_compute_type(device: str = "auto") -> str:
+    """The weights' precision a backend on ``device`` uses unless told: int8 on CPU, float16 on
+    GPU (what the translation cache keys CTranslate2 output by, before anything is loaded)."""
+    return _DEFAULT_COMPUTE[resolve_ct2_device(device)]
+
+
 # --- conversion -----------------------------------------------------------------------------------
 
 
@@ -123,9 +129,12 @@ def convert_model(
     if (target / METADATA_FILE).is_file():
         return target
     ctranslate2 = _require_ctranslate2()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # A sibling temp folder, so the final rename stays on one file system and is atomic.
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # A sibling temp folder, so the final rename stays on one file system and is atomic.
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    except OSError as error:
+        target, work = _temporary_target(target, error)
     try:
         from transformers.utils import logging as transformers_logging
 
@@ -156,6 +165,38 @@ def convert_model(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target
+
+
+def _temporary_target(target: Path, error: OSError) -> tuple[Path, Path]:
+    """Where to convert when the cache folder cannot be written (a read-only home, a full disk):
+    a temporary folder, removed when the process ends, and a warning saying so."""
+    import atexit
+    import warnings
+
+    from mt.core.errors import MtWarning
+
+    try:
+        scratch = Path(tempfile.mkdtemp(prefix="mt-ct2-"))
+    except OSError as second:
+        raise ModelLoadError(
+            f"cannot convert the model to CTranslate2: neither the cache folder ({error.strerror}) "
+            f"nor a temporary folder ({second.strerror}) can be written; set XDG_CACHE_HOME to a "
+            "writable folder or use --backend torch",
+            Location(target.parent),
+        ) from None
+    # The converted weights are read into memory when the backend loads; the files go at exit.
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    warnings.warn(
+        MtWarning(
+            f"cannot write the CTranslate2 model cache {target.parent} ({error.strerror}): "
+            f"converted into a temporary folder for this run only, so the next run converts "
+            "again; set XDG_CACHE_HOME to a writable folder to keep it"
+        ),
+        stacklevel=3,
+    )
+    temporary = scratch / target.parent.name / target.name
+    temporary.parent.mkdir(parents=True)
+    return temporary, Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=temporary.parent))
 
 
 def _conversion_metadata(
