@@ -13,8 +13,10 @@ At run time neither torch nor transformers is imported: :class:`MarianPieces` to
 leading ``>>deu<<`` kept whole), which keeps the process around 200 MB instead of a gigabyte.
 
 CTranslate2 has no lexical constraints, so this backend only *avoids* forbidden glossary terms
-(``suppress_sequences``); :mod:`mt.engines.backends.fastpath` verifies its output and re-decodes
-the segments that still miss a required term with the constrained torch search.
+(``suppress_sequences``); :mod:`mt.engines.backends.fastpath` verifies its output, and
+:mod:`mt.engines.backends.placement` repairs the segments that miss a required term on this same
+backend (:meth:`CTranslate2Backend.decode` gives the tokens and where they looked in the source,
+:meth:`CTranslate2Backend.continue_from` decodes on from a prefix that holds the terms).
 """
 
 from __future__ import annotations

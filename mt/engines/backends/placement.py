@@ -28,7 +28,7 @@ length limit, are reported unmet with the reason, as the torch search reports th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -367,15 +367,19 @@ def _glued_after(tokens: Sequence[str], plan: Plan) -> bool:
     return plan.ends_in_term and len(tokens) > size and glues_letters(tokens[size])
 
 
-def _span_spelling(tokens: list[str], text: str, decode: object) -> tuple[int, int] | None:
+def _span_spelling(
+    tokens: list[str], text: str, decode: Callable[[list[str]], str]
+) -> tuple[int, int] | None:
     """The shortest token span whose text holds ``text`` (any case), or None."""
     wanted = text.casefold()
+    if wanted not in decode(tokens).casefold():
+        return None  # found by verification's folding (accents, invisible characters) only
     best: tuple[int, int] | None = None
     for start in range(len(tokens)):
         for end in range(start + 1, len(tokens) + 1):
             if best is not None and end - start >= best[1] - best[0]:
                 break
-            if wanted in decode(tokens[start:end]).casefold():  # type: ignore[operator]
+            if wanted in decode(tokens[start:end]).casefold():
                 best = (start, end)
                 break
     return best
