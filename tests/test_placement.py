@@ -240,3 +240,20 @@ def test_enforcing_on_the_fast_path_imports_no_torch(tiny_model_dir: Path, tmp_p
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "1 []"
+
+
+@pytest.mark.skipif(
+    "after" not in RequiredTerm.__dataclass_fields__,
+    reason="markup placeholders (RequiredTerm.after) are not in this tree yet",
+)
+def test_a_closing_placeholder_is_placed_after_its_opening_one(
+    backend: CTranslate2Backend,
+) -> None:
+    # Words stand in for the placeholders: what matters is the order, whatever attention says.
+    opening = RequiredTerm("open-1", "vergadert", ("Irak",), placeholder=True)  # type: ignore[call-arg]
+    closing = RequiredTerm("close-1", "coalitie", ("Syrie",), placeholder=True, after="open-1")  # type: ignore[call-arg]
+    terms = SegmentTerms((opening, closing))
+    words = ["contre", "et", "humanitaire"]
+    plan = TermPlacer(backend, "fr").plan(SOURCE, terms, hypothesis(backend, words, [1, 2, 5]))
+    text = backend.pieces.decode(plan.spliced)
+    assert text.index("Irak") < text.index("Syrie"), text
