@@ -35,6 +35,7 @@ after every measured process and printed with the date, so a figure taken under 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import statistics
@@ -142,6 +143,7 @@ def run_engine(engine: str, setup: dict) -> dict:
     beam, batch, new, threads = setup["beam"], setup["batch"], setup["new_tokens"], setup["threads"]
     extra: dict = {}
     terms: list = []  # glossary requirements per sentence (the fast path only)
+    said: list[str] = []  # the translations, in order (their digest shows equal outputs)
     if engine in ("generate", "torch-mt", "terms-torch"):
         import torch
 
@@ -161,7 +163,7 @@ def run_engine(engine: str, setup: dict) -> dict:
                         texts[start : start + batch], return_tensors="pt", padding=True
                     )
                     out = model.generate(**encoded, num_beams=beam, max_new_tokens=new)
-                    tokenizer.batch_decode(out, skip_special_tokens=True)
+                    said.extend(tokenizer.batch_decode(out, skip_special_tokens=True))
                     count += int((out != model.generation_config.pad_token_id).sum())
             return count
 
@@ -184,6 +186,7 @@ def run_engine(engine: str, setup: dict) -> dict:
                 max_input_length=512,
                 max_decoding_length=new - 1,  # + the end token generate() is forced to emit
             )
+            said.extend(pieces.decode(r.hypotheses[0]) for r in results)
             return sum(len(r.hypotheses[0]) + 1 for r in results)
 
     else:
@@ -232,13 +235,16 @@ def run_engine(engine: str, setup: dict) -> dict:
             extra["forbidden_terms"] = sum(len(t.forbidden) for t in terms)
 
         def translate(texts: list[str], wanted: list) -> int:
-            return sum(r.tokens for r in backend.translate(texts, wanted, settings))
+            results = backend.translate(texts, wanted, settings)
+            said.extend(r.text for r in results)
+            return sum(r.tokens for r in results)
 
     # Warm-up: first-call allocations, lazy initialisation (the fast path's torch model too).
     translate(sources[:2], terms[:2])
     counted = hasattr(backend, "counts") if engine not in ("generate", "ct2-raw") else False
     if counted:
         backend.counts = type(backend.counts)()
+    said.clear()
     start, cpu = time.perf_counter(), time.process_time()
     tokens = translate(sources, terms)
     seconds = time.perf_counter() - start
@@ -253,6 +259,7 @@ def run_engine(engine: str, setup: dict) -> dict:
         "cpu_seconds": cpu_seconds,
         "tokens_per_s": tokens / seconds,
         "sentences": len(sources),
+        "outputs": hashlib.sha256("\n".join(said).encode()).hexdigest()[:16],
         "peak_mb": peak_mb(),
         "imported": loaded,
         **extra,
@@ -390,6 +397,11 @@ def report(runs: dict[str, list[dict]], args: argparse.Namespace, when: str) -> 
         share = _spread(round_ratios(runs, "ct2-mt", "ct2-raw", "tokens_per_s"), 2)
         cpu = _spread(round_ratios(runs, "ct2-raw", "ct2-mt", "cpu_seconds"), 2)
         print(f"ct2-mt / ct2-raw tokens/s, per round: {share} (target >= 0.90); in CPU time {cpu}")
+    if runs.get("ct2-raw") and runs.get("ct2-mt"):
+        digests = {r["outputs"] for name in ("ct2-raw", "ct2-mt") for r in runs[name]}
+        print(
+            f"ct2-mt outputs equal ct2-raw's in every round: {'yes' if len(digests) == 1 else 'NO'}"
+        )
     if runs.get("terms-off") and runs.get("terms-enforce"):
         cost = _spread(round_ratios(runs, "terms-enforce", "terms-off", "seconds"), 2)
         cpu = _spread(round_ratios(runs, "terms-enforce", "terms-off", "cpu_seconds"), 2)
