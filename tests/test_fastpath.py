@@ -113,6 +113,9 @@ def test_counts_add_up_over_calls_and_name_the_mix() -> None:
         "placed": 0,
         "searched": 1,
     }
+    # What one call added (the Ray engine sums each chunk's difference): every field counts.
+    later = backend.counts + FastPathCounts(1, 2, 3, 4, 5)
+    assert later - backend.counts == FastPathCounts(1, 2, 3, 4, 5)
     assert backend.model_id == "fast-model+verify"
     assert backend.count_tokens("a b") == 3
 

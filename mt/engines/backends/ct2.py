@@ -266,6 +266,7 @@ class Hypothesis:
     alignment: tuple[int, ...]
     suppressed: tuple[tuple[str, ...], ...]
     limit: int  # max_decoding_length
+    batch: int = 0  # which batch of its decode call it was translated in
 
 
 class CTranslate2Backend:
@@ -448,9 +449,11 @@ class CTranslate2Backend:
         for index, segment in enumerate(terms):
             groups.setdefault(self._suppressed(segment), []).append(index)
         results: list[Any] = [None] * len(sources)
+        batches = 0
         for suppress, group in groups.items():
             lengths = [len(tokens[i]) for i in group]
             for batch in plan_batches(lengths, settings.batch_tokens, settings.batch_size):
+                batches += 1
                 indices = [group[i] for i in batch]
                 options = self._options(settings, max(len(tokens[i]) for i in indices))
                 aligned = attention and any(terms[i].required for i in indices)
@@ -473,6 +476,7 @@ class CTranslate2Backend:
                         alignment,
                         suppress,
                         int(options["max_decoding_length"]),
+                        batches,
                     )
         return results
 
@@ -487,13 +491,17 @@ class CTranslate2Backend:
 
         Greedy, because CTranslate2 walks a target prefix step by step with the whole beam: a beam
         search from a prefix costs as much as decoding the segment afresh (measured, see
-        benchmarks/README.md); one hypothesis a step costs about a third of that.
+        benchmarks/README.md); one hypothesis a step costs about a third of that. Hypotheses are
+        continued beside those of their own first batch only, so what a batch holds (padding, and
+        the numerics of int8 kernels with it) depends on that batch alone, not on which other
+        segments of the call missed their terms.
         """
-        groups: dict[tuple[tuple[tuple[str, ...], ...], int], list[int]] = {}
+        groups: dict[tuple[tuple[tuple[str, ...], ...], int, int], list[int]] = {}
         for index, hypothesis in enumerate(hypotheses):
-            groups.setdefault((hypothesis.suppressed, hypothesis.limit), []).append(index)
+            key = (hypothesis.suppressed, hypothesis.limit, hypothesis.batch)
+            groups.setdefault(key, []).append(index)
         results: list[list[str]] = [[] for _ in hypotheses]
-        for (suppress, limit), group in groups.items():
+        for (suppress, limit, _), group in groups.items():
             options = self._options(settings, max(len(hypotheses[i].source) for i in group))
             options["beam_size"] = 1
             options["max_decoding_length"] = max(limit, *(len(prefixes[i]) for i in group))

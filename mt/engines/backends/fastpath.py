@@ -55,6 +55,15 @@ class FastPathCounts:
             self.searched + other.searched,
         )
 
+    def __sub__(self, other: FastPathCounts) -> FastPathCounts:
+        return FastPathCounts(
+            self.fast - other.fast,
+            self.redecoded - other.redecoded,
+            self.verified - other.verified,
+            self.placed - other.placed,
+            self.searched - other.searched,
+        )
+
     def as_dict(self) -> dict[str, int]:
         return {
             "fast": self.fast,
