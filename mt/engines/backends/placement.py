@@ -54,12 +54,12 @@ _EOS = "</s>"
 
 @dataclass(frozen=True)
 class Edit:
-    """Replace ``hypothesis[start:end]`` by ``tokens`` (a term's spelling, or nothing for a cut)."""
+    """Replace ``hypothesis[start:end]`` by a spelling of ``term`` (chosen where it lands), or by
+    nothing: a forbidden term cut out (``term`` None)."""
 
     start: int
     end: int
-    tokens: tuple[str, ...]
-    term: RequiredTerm | None = None  # None: a forbidden term cut out
+    term: RequiredTerm | None = None
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ class TermPlacer:
         for forbidden in check.forbidden_found:
             span = _span_spelling(tokens, forbidden, self.backend.pieces.decode)
             if span is not None:
-                edits.append(Edit(span[0], span[1], ()))
+                edits.append(Edit(span[0], span[1]))
         seen: set[str] = set()
         for term in check.missing:
             if term.entry_id in seen:  # the same entry matched twice is met once
@@ -173,7 +173,7 @@ class TermPlacer:
                 )
                 continue
             start, end = self._target_span(source, term, hypothesis, tokens)
-            edits.append(Edit(start, end, (), term))
+            edits.append(Edit(start, end, term))
         return self._splice(tokens, edits, protected, hypothesis.limit, unplaced)
 
     def _splice(
@@ -352,7 +352,7 @@ def _in_order(edits: list[Edit]) -> list[Edit]:
             if mine < theirs:
                 ordered.pop(mine)
                 anchor = ordered[theirs - 1]
-                ordered.insert(theirs, Edit(anchor.end, anchor.end, (), edit.term))
+                ordered.insert(theirs, Edit(anchor.end, anchor.end, edit.term))
     return ordered
 
 
