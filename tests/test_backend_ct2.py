@@ -241,7 +241,7 @@ def test_make_backend_gives_ct2_behind_verification(tiny_model_dir: Path) -> Non
     assert isinstance(backend, FastPathBackend)
     assert isinstance(backend.fast, CTranslate2Backend)
     assert backend.fast.compute_type == "int8"  # the CPU default
-    assert backend.model_id.endswith("+ct2-int8+verify")
+    assert backend.model_id.endswith("+ct2-int8+verify+place")
     term = SegmentTerms(required=(RequiredTerm("iraq", "Irak", ("Irak",)),))
     settings = DecodeSettings(max_new_tokens=6)
     plain, termed = backend.translate(["Irak.", "Irak."], [SegmentTerms(), term], settings)

@@ -61,12 +61,12 @@ SLOW = {key: f"[constrained {key}]" for key in FAST}
         (["e"], [NO_TERMS], [], FastPathCounts(1, 0, 0)),
         (["e", "a", "c"], [], [], FastPathCounts(3, 0, 0)),
         (["a", "c", "e"], [COALITION, DAECH, NO_TERMS], [], FastPathCounts(3, 0, 2)),
-        (["b"], [COALITION], ["b"], FastPathCounts(0, 1, 0)),
+        (["b"], [COALITION], ["b"], FastPathCounts(0, 1, 0, searched=1)),
         (
             ["a", "b", "d", "e"],
             [COALITION, COALITION, DAECH, NO_TERMS],
             ["b", "d"],
-            FastPathCounts(2, 2, 1),
+            FastPathCounts(2, 2, 1, searched=2),
         ),
     ],
 )
@@ -105,8 +105,17 @@ def test_counts_add_up_over_calls_and_name_the_mix() -> None:
     )
     backend.translate(["a", "b"], [COALITION, COALITION], DecodeSettings())
     backend.translate(["e"], [], DecodeSettings())
-    assert backend.counts == FastPathCounts(fast=2, redecoded=1, verified=1)
-    assert backend.counts.as_dict() == {"fast": 2, "redecoded": 1, "verified": 1}
+    assert backend.counts == FastPathCounts(fast=2, redecoded=1, verified=1, searched=1)
+    assert backend.counts.as_dict() == {
+        "fast": 2,
+        "redecoded": 1,
+        "verified": 1,
+        "placed": 0,
+        "searched": 1,
+    }
+    # What one call added (the Ray engine sums each chunk's difference): every field counts.
+    later = backend.counts + FastPathCounts(1, 2, 3, 4, 5)
+    assert later - backend.counts == FastPathCounts(1, 2, 3, 4, 5)
     assert backend.model_id == "fast-model+verify"
     assert backend.count_tokens("a b") == 3
 

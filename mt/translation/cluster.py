@@ -81,12 +81,7 @@ class ModelActor:
         after = _fast_path_counts(self.backend)
         if before is None or after is None:
             return position, fitted, None
-        delta = type(after)(
-            after.fast - before.fast,
-            after.redecoded - before.redecoded,
-            after.verified - before.verified,
-        )
-        return position, fitted, delta
+        return position, fitted, after - before
 
 
 class ModelPool:

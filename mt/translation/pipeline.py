@@ -410,7 +410,8 @@ class Translator:
         """What tells this run's engine apart in a model identity: the last leg's, the first's.
 
         As the backends name themselves: torch adds nothing, CTranslate2 its compute type, the
-        fast path (CTranslate2 verified, misses re-decoded with torch) "+verify" on the last leg.
+        fast path (CTranslate2 verified, missed terms placed on CTranslate2) "+verify+place" on
+        the last leg.
         A Ray actor opens the same backend as the local engine, so both share the cache.
         """
         if backend_kind(self.options) == "torch":
@@ -418,7 +419,7 @@ class Translator:
         from mt.engines.backends.ct2 import default_compute_type
 
         fast = f"+ct2-{default_compute_type(self.options.device)}"
-        return (f"{fast}+verify" if self.options.terms == "enforce" else fast), fast
+        return (f"{fast}+verify+place" if self.options.terms == "enforce" else fast), fast
 
     # --- translating what the cache did not hold -----------------------------------------------
 

@@ -106,7 +106,7 @@ class Summary:
     segments: int
     cache_hits: int
     translated: int
-    fast_path: Mapping[str, Mapping[str, int]]  # lang -> {"fast", "redecoded", "verified"}
+    fast_path: Mapping[str, Mapping[str, int]]  # lang -> {"fast", "redecoded", "verified", ...}
     timings: Mapping[str, float]
     warnings: tuple[str, ...]
     stdout: str | None = None  # the translation when the output is "-"

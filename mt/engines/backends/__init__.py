@@ -72,11 +72,16 @@ def make_backend(kind: str, loaded: LoadedModel, device: str | None = None) -> B
     backend = module.create_backend(loaded, device or loaded.device)
     if kind == "ctranslate2":
         # CTranslate2 keeps the glossary guarantee only with verification behind it: the fast
-        # path re-decodes the segments that miss a term with the torch backend of ``loaded``.
+        # path places the terms a segment misses on CTranslate2 itself, and leaves what that
+        # cannot repair to the torch backend of ``loaded``.
         from mt.engines.backends.fastpath import FastPathBackend
+        from mt.engines.backends.placement import TermPlacer
         from mt.engines.backends.torch_backend import TorchBackend
 
-        return FastPathBackend(backend, lambda: TorchBackend(loaded), loaded.spec.lang)
+        lang = loaded.spec.lang
+        return FastPathBackend(
+            backend, lambda: TorchBackend(loaded), lang, TermPlacer(backend, lang)
+        )
     return backend
 
 
@@ -91,7 +96,8 @@ def open_backend(spec: ModelSpec, kind: str = "auto", device: str = "cpu") -> Ba
 
 
 def open_fast_path(spec: ModelSpec, device: str = "auto") -> Backend:
-    """CTranslate2 for ``spec`` with the torch model as constrained fallback, loaded on need.
+    """CTranslate2 for ``spec``, missed glossary terms placed on CTranslate2 too, and the torch
+    model as the last fallback, loaded only if a segment needs it.
 
     For a pivot route the first leg (no glossary terms) is plain CTranslate2.
     """
@@ -99,6 +105,7 @@ def open_fast_path(spec: ModelSpec, device: str = "auto") -> Backend:
 
     from mt.engines.backends.ct2 import open_backend as open_ct2
     from mt.engines.backends.fastpath import FastPathBackend
+    from mt.engines.backends.placement import TermPlacer
     from mt.engines.models import load_model
 
     fast = open_ct2(replace(spec, via=None), device)
@@ -106,7 +113,9 @@ def open_fast_path(spec: ModelSpec, device: str = "auto") -> Backend:
     def load_constrained() -> Backend:
         return make_backend("torch", load_model(replace(spec, via=None), fast.device), fast.device)
 
-    backend: Backend = FastPathBackend(fast, load_constrained, spec.lang)
+    backend: Backend = FastPathBackend(
+        fast, load_constrained, spec.lang, TermPlacer(fast, spec.lang)
+    )
     if spec.via is not None:
         backend = PivotBackend(open_ct2(spec.via, device), backend)
     return backend

@@ -13,8 +13,10 @@ At run time neither torch nor transformers is imported: :class:`MarianPieces` to
 leading ``>>deu<<`` kept whole), which keeps the process around 200 MB instead of a gigabyte.
 
 CTranslate2 has no lexical constraints, so this backend only *avoids* forbidden glossary terms
-(``suppress_sequences``); :mod:`mt.engines.backends.fastpath` verifies its output and re-decodes
-the segments that still miss a required term with the constrained torch search.
+(``suppress_sequences``); :mod:`mt.engines.backends.fastpath` verifies its output, and
+:mod:`mt.engines.backends.placement` repairs the segments that miss a required term on this same
+backend (:meth:`CTranslate2Backend.decode` gives the tokens and where they looked in the source,
+:meth:`CTranslate2Backend.continue_from` decodes on from a prefix that holds the terms).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -292,6 +295,22 @@ class MarianPieces:
 # --- the backend ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Hypothesis:
+    """One segment's best hypothesis, as the fast path needs it to place a missed term.
+
+    ``alignment`` holds, per target token, the source token it attended to most (empty when not
+    asked for); ``suppressed`` and ``limit`` are the decoding's, so that a continuation keeps them.
+    """
+
+    source: tuple[str, ...]  # the source tokens read (target token and </s> included)
+    pieces: tuple[str, ...]  # the target tokens, </s> included when it was generated
+    alignment: tuple[int, ...]
+    suppressed: tuple[tuple[str, ...], ...]
+    limit: int  # max_decoding_length
+    batch: int = 0  # which batch of its decode call it was translated in
+
+
 class CTranslate2Backend:
     """Translates with a converted model; implements :class:`mt.engines.backends.Backend`.
 
@@ -434,10 +453,27 @@ class CTranslate2Backend:
     ) -> list[DecodeResult]:
         """One :class:`~mt.engines.decoding.DecodeResult` per source, in order.
 
+        Required terms are *not* guaranteed here: that is :mod:`mt.engines.backends.fastpath`'s
+        job (see :meth:`decode`).
+        """
+        return [self.result(h.pieces) for h in self.decode(sources, terms, settings)]
+
+    def decode(
+        self,
+        sources: Sequence[str],
+        terms: Sequence[SegmentTerms],
+        settings: DecodeSettings,
+        *,
+        attention: bool = False,
+    ) -> list[Hypothesis]:
+        """The best hypothesis of each source, as tokens, in order.
+
         Batches are planned as the torch backend plans them (so the default output cap, which
         depends on the longest source of a batch, is the same); segments with forbidden terms
-        are batched apart, as CTranslate2 suppresses sequences for a whole batch. Required terms
-        are *not* guaranteed here: that is :mod:`mt.engines.backends.fastpath`'s job.
+        are batched apart, as CTranslate2 suppresses sequences for a whole batch. With
+        ``attention``, batches that hold a segment with required terms also return where each
+        target token looked in the source (:attr:`Hypothesis.alignment`): the fast path places a
+        missed term there. Asking for it changes no output.
         """
         from mt.engines.backends.base import check_terms
         from mt.engines.backends.torch_backend import plan_batches  # pure Python: no torch import
@@ -455,20 +491,75 @@ class CTranslate2Backend:
         for index, segment in enumerate(terms):
             groups.setdefault(self._suppressed(segment), []).append(index)
         results: list[Any] = [None] * len(sources)
+        batches = 0
         for suppress, group in groups.items():
             lengths = [len(tokens[i]) for i in group]
             for batch in plan_batches(lengths, settings.batch_tokens, settings.batch_size):
+                batches += 1
                 indices = [group[i] for i in batch]
+                options = self._options(settings, max(len(tokens[i]) for i in indices))
+                aligned = attention and any(terms[i].required for i in indices)
                 outputs = self.translator.translate_batch(
                     [tokens[i] for i in indices],
                     suppress_sequences=[list(sequence) for sequence in suppress] or None,
-                    **self._options(settings, max(len(tokens[i]) for i in indices)),
+                    return_attention=aligned,
+                    **options,
                 )
                 for index, output in zip(indices, outputs, strict=True):
-                    results[index] = self._result(output.hypotheses[0])
+                    alignment: tuple[int, ...] = ()
+                    if aligned:
+                        alignment = tuple(
+                            max(range(len(row)), key=row.__getitem__) if row else 0
+                            for row in output.attention[0]
+                        )
+                    results[index] = Hypothesis(
+                        tuple(tokens[index]),
+                        tuple(output.hypotheses[0]),
+                        alignment,
+                        suppress,
+                        int(options["max_decoding_length"]),
+                        batches,
+                    )
         return results
 
-    def _result(self, hypothesis: list[str]) -> DecodeResult:
+    def continue_from(
+        self,
+        hypotheses: Sequence[Hypothesis],
+        prefixes: Sequence[Sequence[str]],
+        settings: DecodeSettings,
+    ) -> list[list[str]]:
+        """Each hypothesis decoded again from its ``prefix`` on, greedily, with its own length
+        limit and suppressed sequences: the tokens, prefix included.
+
+        Greedy, because CTranslate2 walks a target prefix step by step with the whole beam: a beam
+        search from a prefix costs as much as decoding the segment afresh (measured, see
+        benchmarks/README.md); one hypothesis a step costs about a third of that. Hypotheses are
+        continued beside those of their own first batch only, so what a batch holds (padding, and
+        the numerics of int8 kernels with it) depends on that batch alone, not on which other
+        segments of the call missed their terms.
+        """
+        groups: dict[tuple[tuple[tuple[str, ...], ...], int, int], list[int]] = {}
+        for index, hypothesis in enumerate(hypotheses):
+            key = (hypothesis.suppressed, hypothesis.limit, hypothesis.batch)
+            groups.setdefault(key, []).append(index)
+        results: list[list[str]] = [[] for _ in hypotheses]
+        for (suppress, limit, _), group in groups.items():
+            options = self._options(settings, max(len(hypotheses[i].source) for i in group))
+            options["beam_size"] = 1
+            options["max_decoding_length"] = max(limit, *(len(prefixes[i]) for i in group))
+            outputs = self.translator.translate_batch(
+                [list(hypotheses[i].source) for i in group],
+                target_prefix=[list(prefixes[i]) for i in group],
+                suppress_sequences=[list(sequence) for sequence in suppress] or None,
+                max_batch_size=settings.batch_size or _DEFAULT_BATCH_SIZE,
+                **options,
+            )
+            for index, output in zip(group, outputs, strict=True):
+                results[index] = list(output.hypotheses[0])
+        return results
+
+    def result(self, hypothesis: Sequence[str]) -> DecodeResult:
+        """A hypothesis's tokens as a :class:`~mt.engines.decoding.DecodeResult`."""
         from mt.engines.decoding import DecodeResult
 
         # Counted as generate() counts: the end token too, also when it is forced at the limit.
