@@ -23,7 +23,7 @@ def test_the_modules_extras_are_pyprojects() -> None:
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
         "optional-dependencies"
     ]
-    for extra in ("translate", "score", "bench", "ray"):
+    for extra in ("translate", "score", "bench", "ray", "serve"):
         packages = {
             re.match(r"[\w-]+", requirement)[0]  # type: ignore[index]
             for requirement in extras[extra]
