@@ -49,7 +49,10 @@ _COMMANDS = {
         "Build translation memories (TMX) from past releases and their translations, and export "
         "them.",
     ),
-    "serve": ("serve", "Serve translation over HTTP (LibreTranslate's API) and a post-editing page."),
+    "serve": (
+        "serve",
+        "Serve translation over HTTP (LibreTranslate's API) and a post-editing page.",
+    ),
 }
 
 

@@ -160,7 +160,7 @@ class Service:
             params.update(_multipart_fields(request.headers["content-type"], body))
         else:  # a URL-encoded form, as LibreTranslate's clients send it
             try:
-                pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+                pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict")
             except UnicodeDecodeError:
                 raise ApiError(400, "Invalid request: the form is not UTF-8") from None
             for name, value in pairs:

@@ -14,6 +14,7 @@ is absent) or a forbidden term (``forbidden``)::
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -59,18 +60,34 @@ def term_marks(translation: str, terms: SegmentTerms, lang: str) -> list[TermMar
     verification = verify(translation, terms, lang, inflections=True)
     missing = {term.entry_id for term in verification.missing}
     marks = []
-    lowered = translation.lower()
+    folded = _fold(translation)
     for term in terms.required:
         if term.entry_id in missing:
             marks.append(TermMark(term.entry_id, "missing", term.source_text, ""))
             continue
-        found = next((alt for alt in term.alternatives if alt.lower() in lowered), "")
-        start = lowered.find(found.lower()) if found else -1
-        shown = translation[start : start + len(found)] if start >= 0 else ""
+        shown = next(
+            filter(None, (_find(translation, folded, alt) for alt in term.alternatives)), ""
+        )
         marks.append(TermMark(term.entry_id, "applied", term.source_text, shown))
-    for forbidden in verification.forbidden_found:
-        marks.append(TermMark("", "forbidden", "", forbidden))
+    # The glossary lists a forbidden term's spellings ("État islamique", "Etat islamique"): one
+    # mark for each text the translation holds.
+    shown_forbidden = dict.fromkeys(
+        _find(translation, folded, term) or term for term in verification.forbidden_found
+    )
+    marks.extend(TermMark("", "forbidden", "", text) for text in shown_forbidden)
     return marks
+
+
+def _fold(text: str) -> str:
+    """``text`` in lower case without accents, one character for one (offsets stay valid)."""
+    return "".join(unicodedata.normalize("NFD", char)[0] for char in text.lower())
+
+
+def _find(text: str, folded: str, term: str) -> str:
+    """``term`` as ``text`` writes it (case and accents aside); "" when it is not there as such."""
+    needle = _fold(term)
+    start = folded.find(needle) if needle else -1
+    return text[start : start + len(needle)] if start >= 0 else ""
 
 
 def findings_as_json(findings: Sequence[Finding], lang: str) -> list[dict[str, object]]:
