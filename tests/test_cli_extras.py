@@ -50,6 +50,10 @@ def test_the_modules_extras_are_pyprojects() -> None:
         ("sacrebleu", ["bench", "--system", "name=x", "--out", "out"], "bench"),
         ("sentencepiece", ["bench", "--system", "name=x", "--out", "out"], "bench"),
         ("matplotlib", ["bench", "--system", "name=x", "--out", "out"], "bench"),
+        # mt serve needs the serve extra, whichever of its packages is missing (torch too)
+        ("starlette", ["serve", "--port", "0"], "serve"),
+        ("uvicorn", ["serve", "--port", "0"], "serve"),
+        ("torch", ["serve", "--port", "0"], "serve"),
     ],
 )
 def test_a_missing_extra_stops_the_command_before_any_work(

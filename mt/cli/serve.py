@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from pathlib import Path
 
@@ -237,4 +238,7 @@ def _run(translator, settings, listener: socket.socket, access_log: bool) -> Non
     config = uvicorn.Config(
         app, log_level="info" if access_log else "warning", access_log=access_log, lifespan="on"
     )
-    uvicorn.Server(config).run(sockets=[listener])
+    # uvicorn stops gracefully on Ctrl-C, then raises the signal it caught again: done.
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.Server(config).run(sockets=[listener])
+    click.echo("mt serve: stopped", err=True)
