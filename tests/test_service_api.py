@@ -321,3 +321,26 @@ def test_api_keys_are_required_when_given(start_server):
 
     client = LibreTranslateAPI(url, api_key="team-a-0123456789")
     assert client.translate("Hallo.", "nl", "fr").strip()
+
+
+def test_an_unexpected_failure_is_a_500_for_that_request_only(serve_models, tmp_path):
+    from mt.service.settings import ServiceSettings
+    from mt.service.testing import serve_in_thread
+    from mt.translation.pipeline import TranslateOptions, Translator
+
+    class Exploding(Translator):
+        """A translator with a bug that one sentence sets off."""
+
+        def translate_segments(self, segments, lang, terms=None):
+            if "BOEM" in segments:
+                raise ZeroDivisionError("a bug")
+            return super().translate_segments(segments, lang, terms)
+
+    options = TranslateOptions(
+        models={"fr": serve_models["fr"]}, backend="torch", max_new_tokens=8, use_cache=False
+    )
+    with serve_in_thread(Exploding(options), ServiceSettings(langs=("fr",))) as url:
+        status, _, answer = call(url + "translate", {"q": "BOEM", "source": "nl", "target": "fr"})
+        assert (status, answer) == (500, {"error": "Internal error: ZeroDivisionError: a bug"})
+        status, _, answer = call(url + "translate", {"q": "Hallo.", "source": "nl", "target": "fr"})
+        assert status == 200 and answer["translatedText"].strip()
