@@ -189,6 +189,7 @@ class Batcher:
         started = time.perf_counter()
         try:
             result = await self.call(self._translate, lang, segments, terms)
+            answers = self._split(jobs, result)
         except Exception as error:  # the requests of this batch fail; the worker goes on
             for job in jobs:
                 if not job.future.done():
@@ -200,13 +201,23 @@ class Batcher:
         self.stats.segments += len(segments)
         self.stats.requests += len(jobs)
         self.stats.largest_batch = max(self.stats.largest_batch, len(jobs))
-        position = 0
-        for job in jobs:
-            end = position + len(job.segments)
-            translated = [
-                Translated(result.translations[i], result.outcomes[i], result.cached[i])
-                for i in range(position, end)
-            ]
-            position = end
+        for job, translated in zip(jobs, answers, strict=True):
             if not job.future.done():  # (a request that timed out meanwhile is cancelled)
                 job.future.set_result(translated)
+
+    @staticmethod
+    def _split(jobs: Sequence[_Job], result: SegmentBatchResult) -> list[list[Translated]]:
+        """Each job's share of the batch's result, in order."""
+        if len(result.translations) != sum(len(job.segments) for job in jobs):
+            raise RuntimeError("the translator returned another number of translations")
+        answers, position = [], 0
+        for job in jobs:
+            end = position + len(job.segments)
+            answers.append(
+                [
+                    Translated(result.translations[i], result.outcomes[i], result.cached[i])
+                    for i in range(position, end)
+                ]
+            )
+            position = end
+        return answers
