@@ -309,13 +309,17 @@ def test_api_keys_are_required_when_given(start_server):
     url = start_server(langs=("fr",), api_keys=frozenset({"team-a-0123456789"}))
     body = {"q": "Hallo.", "source": "nl", "target": "fr"}
     assert call(url + "translate", body)[0:3:2] == (
-        403,
-        {"error": "Invalid API key: this server asks for one (api_key)"},
+        400,
+        {"error": "Please contact the server operator to get an API key"},
     )
     wrong = call(url + "translate", {**body, "api_key": "team-a-0123456780"})
     assert wrong[0:3:2] == (403, {"error": "Invalid API key"})
     assert call(url + "translate", {**body, "api_key": "team-a-0123456789"})[0] == 200
-    assert call(url + "check", {"q": "a", "translation": "a", "target": "fr"})[0] == 403
+    assert call(url + "check", {"q": "a", "translation": "a", "target": "fr"})[0] == 400
+    assert (
+        call(url + "check", {"q": "a", "translation": "a", "target": "fr", "api_key": "x"})[0]
+        == 403
+    )
     assert call(url + "frontend/settings")[2]["keyRequired"] is True
     from libretranslatepy import LibreTranslateAPI
 
@@ -344,3 +348,21 @@ def test_an_unexpected_failure_is_a_500_for_that_request_only(serve_models, tmp_
         assert (status, answer) == (500, {"error": "Internal error: ZeroDivisionError: a bug"})
         status, _, answer = call(url + "translate", {"q": "Hallo.", "source": "nl", "target": "fr"})
         assert status == 200 and answer["translatedText"].strip()
+
+
+def test_any_origin_may_call_the_api_as_libretranslate_allows(module_server: str):
+    preflight = urllib.request.Request(
+        module_server + "translate",
+        method="OPTIONS",
+        headers={
+            "Origin": "https://weblate.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type",
+        },
+    )
+    with urllib.request.urlopen(preflight, timeout=30) as response:
+        assert response.status == 200
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    _, headers, _ = call(module_server + "languages", headers={"Origin": "https://weblate.example"})
+    assert headers["Access-Control-Allow-Origin"] == "*"

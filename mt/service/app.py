@@ -5,9 +5,10 @@ LibreTranslate compatibility (what its clients rely on): ``POST /translate`` rea
 URL-encoded form or a multipart form (and the query string) with ``q`` (a string or a list),
 ``source``, ``target``, ``format`` (``text`` or ``html``) and ``api_key``, and answers
 ``{"translatedText": ...}`` (a list for a list); ``GET /languages`` lists ``code``, ``name`` and
-``targets``; a mistake is ``400 {"error": "Invalid request: missing q parameter"}``, a bad key
-``403``, as LibreTranslate words them. The answer adds ``terms``: what the glossary did to each
-text (``mt translate --json``'s ``unmet`` fields, for every term). ``source`` is ``nl`` (``auto``
+``targets``; a mistake is ``400 {"error": "Invalid request: missing q parameter"}``, a missing key
+``400``, a wrong one ``403``, as LibreTranslate words them; any origin may call (CORS), as there.
+The answer adds ``terms``: what the glossary did to each text (``mt translate --json``'s ``unmet``
+fields, for every term). ``source`` is ``nl`` (``auto``
 is read as Dutch, the one source language, and says so in ``detectedLanguage``).
 
 Limits: a body over ``max_request_bytes`` is ``413``; a queue over ``max_queue`` segments is
@@ -27,6 +28,8 @@ from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -192,8 +195,8 @@ class Service:
         if self.settings.api_keys is None:
             return
         key = params.get("api_key")
-        if not key:
-            raise ApiError(403, "Invalid API key: this server asks for one (api_key)")
+        if not key:  # LibreTranslate's answer (400) when its server requires a key
+            raise ApiError(400, "Please contact the server operator to get an API key")
         if not isinstance(key, str) or not self.settings.key_accepted(key):
             raise ApiError(403, "Invalid API key")
 
@@ -539,7 +542,17 @@ def create_app(
         HTTPException: _http_error,
         Exception: _server_error,
     }
-    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=service.lifespan)
+    # Any origin may call the API, as LibreTranslate allows: web pages that use it need it.
+    cors = Middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type"],
+        max_age=60 * 60 * 24 * 20,
+    )
+    app = Starlette(
+        routes=routes, middleware=[cors], exception_handlers=handlers, lifespan=service.lifespan
+    )
     app.state.service = service
     return app
 

@@ -21,7 +21,7 @@ def _answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
 def _errors(*statuses: int) -> dict[str, Any]:
     why = {
         400: "A client's mistake, named: a missing or unsupported parameter, a broken document",
-        403: "No API key, or not one of the server's (--api-keys)",
+        403: "Not one of the server's API keys (--api-keys); without a key: 400",
         413: "The body is larger than --max-request-bytes, or holds more sentences than the queue",
         503: "The queue is full: retry after Retry-After seconds",
         504: "Not translated within --request-timeout",
