@@ -24,6 +24,7 @@ and which parts it may import (``pyproject.toml``'s import-linter contracts chec
 - :mod:`mt.engines`: models, constrained search, backends (the only part that imports torch)
 - :mod:`mt.translation`: the pipeline, the translation cache, the results of a run
 - :mod:`mt.evaluation`: scores, test sets, ``mt bench``
+- :mod:`mt.service`: ``mt serve``, the HTTP service (LibreTranslate's API) and the post-editing page
 - :mod:`mt.cli`: the command line, built on this API
 """
 

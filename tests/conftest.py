@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,12 +31,16 @@ REAL_VOCABULARY_PLACES = (
 
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A test that opens an internet connection fails, whatever library tries."""
+    """A test that opens an internet connection fails, whatever library tries (loopback is
+    allowed: it never leaves the machine)."""
 
     real_connect = socket.socket.connect
 
     def guarded_connect(self: socket.socket, address: object) -> object:
-        if self.family in (socket.AF_INET, socket.AF_INET6):
+        # This machine's own loopback is not the network: mt serve's tests talk to a server they
+        # started on 127.0.0.1.
+        loopback = isinstance(address, tuple) and address[0] in ("127.0.0.1", "::1")
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not loopback:
             raise AssertionError(f"test tried to reach the network: {address!r}")
         return real_connect(self, address)
 
@@ -97,3 +103,56 @@ def pytest_terminal_summary(
     line = config.stash.get(SEGMENTATION_ACCURACY, None)
     if line:
         terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def serve_models(tiny_model_dir: Path, tiny_multilingual_dir: Path) -> dict[str, str]:
+    """The tiny models for each language mt serve's tests translate into."""
+    return {
+        "fr": str(tiny_model_dir),
+        "de": str(tiny_multilingual_dir),
+        "en": str(tiny_multilingual_dir),
+    }
+
+
+@contextlib.contextmanager
+def _servers(
+    models: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[..., str]]:
+    from mt.service.settings import ServiceSettings
+    from mt.service.testing import serve_in_thread
+    from mt.translation.pipeline import TranslateOptions, Translator
+
+    def start(*, terms: str = "enforce", cache: bool = True, **settings: object) -> str:
+        options = TranslateOptions(
+            models=models,
+            backend="torch",
+            max_new_tokens=12,  # random weights rarely choose </s>: keep decoding short
+            terms=terms,
+            cache=tmp_path_factory.mktemp("serve-cache") / "cache.sqlite3",
+            use_cache=cache,
+        )
+        translator = Translator(options)
+        return stack.enter_context(serve_in_thread(translator, ServiceSettings(**settings)))  # type: ignore[arg-type]
+
+    with contextlib.ExitStack() as stack:
+        yield start
+
+
+@pytest.fixture
+def start_server(
+    serve_models: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[..., str]]:
+    """``start_server(**settings)``: an ``mt serve`` application on 127.0.0.1 at a free port, in a
+    thread of this process, on the tiny models; its base URL. Every server is stopped at the end."""
+    with _servers(serve_models, tmp_path_factory) as start:
+        yield start
+
+
+@pytest.fixture(scope="module")
+def module_server(
+    serve_models: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """One server with the default settings, shared by a module's tests."""
+    with _servers(serve_models, tmp_path_factory) as start:
+        yield start()

@@ -23,7 +23,7 @@ def test_the_modules_extras_are_pyprojects() -> None:
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
         "optional-dependencies"
     ]
-    for extra in ("translate", "score", "bench", "ray"):
+    for extra in ("translate", "score", "bench", "ray", "serve"):
         packages = {
             re.match(r"[\w-]+", requirement)[0]  # type: ignore[index]
             for requirement in extras[extra]
@@ -50,6 +50,10 @@ def test_the_modules_extras_are_pyprojects() -> None:
         ("sacrebleu", ["bench", "--system", "name=x", "--out", "out"], "bench"),
         ("sentencepiece", ["bench", "--system", "name=x", "--out", "out"], "bench"),
         ("matplotlib", ["bench", "--system", "name=x", "--out", "out"], "bench"),
+        # mt serve needs the serve extra, whichever of its packages is missing (torch too)
+        ("starlette", ["serve", "--port", "0"], "serve"),
+        ("uvicorn", ["serve", "--port", "0"], "serve"),
+        ("torch", ["serve", "--port", "0"], "serve"),
     ],
 )
 def test_a_missing_extra_stops_the_command_before_any_work(

@@ -49,6 +49,10 @@ _COMMANDS = {
         "Build translation memories (TMX) from past releases and their translations, and export "
         "them.",
     ),
+    "serve": (
+        "serve",
+        "Serve translation over HTTP (LibreTranslate's API) and a post-editing page.",
+    ),
 }
 
 
@@ -66,6 +70,8 @@ EXTRA_OF_MODULE = {
     "matplotlib": "bench",
     "pysbd": "bench",
     "ray": "ray",
+    "starlette": "serve",
+    "uvicorn": "serve",
 }
 
 
@@ -76,11 +82,12 @@ EXTRA_INCLUDES = {
     "fast": ("translate",),
     "bench": ("translate", "score"),
     "ray": ("translate",),
+    "serve": ("translate",),
 }
 _NOT_NEEDED = {"bench": ("pysbd",)}
 # The extra each model-running command needs: what a message names when a package of it turns out
 # to be missing mid-command (the chart's matplotlib), as require_extras names it up front.
-_COMMAND_EXTRA = {"translate": "translate", "score": "score", "bench": "bench"}
+_COMMAND_EXTRA = {"translate": "translate", "score": "score", "bench": "bench", "serve": "serve"}
 
 
 def require_extras(*extras: str) -> None:
