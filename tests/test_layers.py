@@ -47,6 +47,8 @@ def test_the_tree_keeps_every_contract() -> None:
         ("documents/text.py", "import mt.translation.results\n", "each part imports only"),
         # anything importing the CLI
         ("engines/decoding.py", "def _wrong():\n    import mt.cli.options\n", "nothing imports"),
+        # a circle: the Markdown reader imports the documents' model, which would import it back
+        ("documents/model.py", "def _wrong():\n    import mt.documents.markdown\n", "circles"),
     ],
 )
 def test_a_wrong_import_breaks_a_contract(

@@ -1,7 +1,7 @@
 """Glossaries in other tools' formats: TBX-Basic termbases, and CSV/TSV term lists.
 
-Import turns a foreign file into :class:`~mt.terminology.glossary.Entry` values, validated exactly
-as a row of our own TSV format is (:func:`mt.terminology.glossary.entry_from_row`); export writes
+Import turns a foreign file into :class:`~mt.terminology.entries.Entry` values, validated exactly
+as a row of our own TSV format is (:func:`mt.terminology.entries.entry_from_row`); export writes
 entries back out:
 
 - **TBX-Basic** (``.tbx``): one ``termEntry`` per concept, a ``langSet`` per language, a ``tig``
@@ -33,7 +33,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from mt.core.errors import GlossaryError, InputError, Location, MtError
-from mt.terminology.glossary import (
+from mt.terminology.entries import (
     SOURCE_LANG,
     TARGET_LANGS,
     Entry,

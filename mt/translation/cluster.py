@@ -4,12 +4,13 @@ The driver (this process) does what the local engine does, with the same code: i
 segments the documents, pools and deduplicates the segments of each language, answers what it can
 from the translation cache, and writes every output at the end (all or nothing). Only the chunks
 that miss the cache leave it: each language gets a pool of model actors (:class:`ModelActor`),
-each loading its model once through :func:`~mt.translation.pipeline.open_translation_backend`,
+each loading its model once through :func:`~mt.translation.engine.open_translation_backend`,
 exactly as the local engine would, and decoding whole chunks with
-:func:`~mt.translation.pipeline.decode_fitting`. The chunks are the local engine's own (the same
-segments, in the same order), so every translation, term report and count is the local engine's,
-byte for byte. They come back as the actors finish them, and the driver stores each chunk in the
-cache as it arrives.
+:func:`~mt.translation.engine.decode_fitting`, the functions the local engine runs. The chunks
+hold two batches each (the local engine sizes its chunks by measured speed instead, to store often);
+which segments share a batch changes no translation when the length limit is fixed
+(``--max-new-tokens``), and the tests compare both engines byte for byte so. Results come back as
+the actors finish them, and the driver stores each chunk in the cache as it arrives.
 
 Faults are Ray's to handle: an actor that dies is restarted (``max_restarts``), loading its model
 again, and the chunk it held is retried (``max_task_retries``). A driver that is interrupted has
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
     from mt.engines.decoding import DecodeResult
     from mt.engines.models import ModelSpec
     from mt.terminology.terms import SegmentTerms
-    from mt.translation.pipeline import FittedBatch, TranslateOptions
+    from mt.translation.engine import FittedBatch
+    from mt.translation.pipeline import TranslateOptions
 
 # How often Ray restarts a dead actor, and retries the chunk it was decoding; past that the run
 # fails with Ray's error rather than loop on a chunk that kills every actor it meets.
@@ -52,7 +54,7 @@ class ModelActor:
     """One model loaded once, decoding the chunks it is sent (runs in a Ray worker process)."""
 
     def __init__(self, spec: ModelSpec, options: TranslateOptions) -> None:
-        from mt.translation.pipeline import open_translation_backend
+        from mt.translation.engine import open_translation_backend
 
         self.backend = open_translation_backend(spec, options)
 
@@ -74,7 +76,7 @@ class ModelActor:
     ) -> tuple[int, FittedBatch, FastPathCounts | None]:
         """A chunk's results, with the fast path's counts for this chunk alone: an actor that
         is restarted starts its counts from zero, so the driver adds up chunks, not actors."""
-        from mt.translation.pipeline import decode_fitting
+        from mt.translation.engine import decode_fitting
 
         before = _fast_path_counts(self.backend)
         fitted = decode_fitting(self.backend, batch, settings)

@@ -26,6 +26,12 @@ from mt.core.config import Config, load_config
 from mt.core.errors import ConfigError, InputError, Location
 from mt.documents import MarkupNote
 from mt.terminology.terms import NO_TERMS, CasePolicy, RequiredTerm, SegmentTerms
+from mt.translation.engine import (
+    FittedBatch,
+    backend_kind,
+    decode_fitting,
+    open_translation_backend,
+)
 from mt.translation.markup import (
     KEEP,
     CarriedSentence,
@@ -867,10 +873,6 @@ def _kept_only(terms: SegmentTerms) -> SegmentTerms:
     return SegmentTerms(kept) if kept else NO_TERMS
 
 
-# Marian models read 512 positions; keep room for the target token and </s>.
-_MAX_SOURCE_TOKENS = 500
-
-
 def _configured_memories(config: Config) -> tuple[Path, ...]:
     """``memory`` of the config's ``[translate]`` table: a path or a list of paths, relative to
     the config file."""
@@ -882,93 +884,6 @@ def _configured_memories(config: Config) -> tuple[Path, ...]:
         )
     base = config.path.parent if config.path is not None else Path()
     return tuple(base / v for v in values)
-
-
-def backend_kind(options: TranslateOptions) -> str:
-    """The engine ``--backend`` asks for, torch or ctranslate2 ("auto": CTranslate2 when it is
-    installed, asked without importing it)."""
-    kind = options.backend
-    if kind == "auto":
-        from mt.engines.backends import available_backends
-
-        kind = "ctranslate2" if "ctranslate2" in available_backends() else "torch"
-    return kind
-
-
-def open_translation_backend(spec: ModelSpec, options: TranslateOptions) -> Backend:
-    """The backend ``options`` ask for, for ``spec`` (the local engine, and each Ray actor)."""
-    from mt.engines.backends import open_backend
-
-    kind = backend_kind(options)
-    if kind == "ctranslate2" and options.terms == "enforce":
-        # Fast path with the guarantee: CTranslate2, verified, misses re-decoded with torch.
-        from mt.engines.backends import open_fast_path
-
-        return open_fast_path(spec, options.device)
-    if kind == "ctranslate2":  # --terms check|off: no guarantee needed, no torch loaded
-        from mt.engines.backends.ct2 import open_route
-
-        return open_route(spec, options.device)
-    from mt.engines.models import resolve_device
-
-    return open_backend(spec, kind, resolve_device(options.device))
-
-
-@dataclass(frozen=True)
-class FittedBatch:
-    """A chunk's translations, how many sentences were too long and split, and the warnings."""
-
-    results: tuple[DecodeResult, ...]
-    splits: int = 0
-    warnings: tuple[str, ...] = ()
-
-
-def decode_fitting(
-    backend: Backend, batch: Sequence[tuple[str, SegmentTerms]], settings: DecodeSettings
-) -> FittedBatch:
-    """Translate ``batch``; a segment longer than the model reads is split, and rejoined."""
-    from mt.documents.segmentation import split_long
-    from mt.engines.decoding import DecodeResult
-
-    budget = _MAX_SOURCE_TOKENS
-    pieces: list[tuple[int, str, SegmentTerms]] = []
-    warnings: list[str] = []
-    for index, (segment, terms) in enumerate(batch):
-        if backend.count_tokens(segment) <= budget:
-            pieces.append((index, segment, terms))
-            continue
-        parts = split_long(segment, budget, backend.count_tokens)
-        warnings.append(
-            f"a sentence of {backend.count_tokens(segment)} tokens is longer than the model "
-            f"reads ({budget}); it was split into {len(parts)} parts and rejoined: "
-            f"{segment[:60]}..."
-        )
-        for part in parts:
-            pieces.append((index, part, _narrow(terms, part)))
-    translated = backend.translate([p[1] for p in pieces], [p[2] for p in pieces], settings)
-    joined: dict[int, list[DecodeResult]] = {}
-    for (index, _, _), result in zip(pieces, translated, strict=True):
-        joined.setdefault(index, []).append(result)
-    merged = []
-    for index in range(len(batch)):
-        parts = joined[index]
-        merged.append(
-            parts[0]
-            if len(parts) == 1
-            else DecodeResult(
-                " ".join(part.text for part in parts),
-                tuple(entry for part in parts for entry in part.applied),
-                tuple(item for part in parts for item in part.unmet),
-                sum(part.tokens for part in parts),
-            )
-        )
-    return FittedBatch(tuple(merged), len(warnings), tuple(warnings))
-
-
-def _narrow(terms: SegmentTerms, part: str) -> SegmentTerms:
-    """The requirements of a split sentence's ``part``: those whose source text it holds."""
-    required = tuple(term for term in terms.required if term.source_text in part)
-    return SegmentTerms(required, terms.forbidden)
 
 
 def _plan_outputs(
