@@ -101,3 +101,13 @@ def test_a_server_process_serves_and_stops_on_ctrl_c(tiny_model_dir: Path, tmp_p
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+@pytest.mark.parametrize(("option", "value"), [("--beam", "100000"), ("--max-new-tokens", "600")])
+def test_serve_bounds_decoding_as_translate_does(option: str, value: str) -> None:
+    """The decoding options are declared once for both commands, limits included."""
+    for command in ("translate", "serve"):
+        args = [command, *(["release.nl.txt"] if command == "translate" else []), option, value]
+        done = CliRunner().invoke(cli, args)
+        assert done.exit_code == 2, (command, done.output)
+        assert option in done.output and "Traceback" not in done.output

@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import socket
 from pathlib import Path
+from typing import Any
 
 import click
 
 from mt.cli import require_extras
-from mt.cli.options import glossary_option, split_list
+from mt.cli.model_options import decoding_options, from_decoding_options
+from mt.cli.options import split_list
 
 _EPILOG = """\b
 Examples:
@@ -55,48 +57,7 @@ Limits: --max-request-bytes (413), --max-queue (503 with Retry-After), --request
     show_default=True,
     help="Languages to serve, comma-separated.",
 )
-@click.option(
-    "--model",
-    "models",
-    multiple=True,
-    metavar="LANG=ID_OR_PATH",
-    help="Model for a direction: a hub id or a local folder (repeatable), as in mt translate.",
-)
-@click.option(
-    "--pivot", "pivots", multiple=True, metavar="LANG=VIA", help="Translate LANG through VIA."
-)
-@glossary_option("Glossary file or folder (repeatable; default: the shipped glossaries/).")
-@click.option(
-    "--terms",
-    type=click.Choice(["enforce", "check", "off"]),
-    default="enforce",
-    show_default=True,
-    help="enforce: approved terms by construction; check: translate freely, then report; off.",
-)
-@click.option(
-    "--backend",
-    type=click.Choice(["auto", "torch", "ctranslate2"]),
-    default="auto",
-    show_default=True,
-    help="auto: CTranslate2 when installed (with verified terms), else torch.",
-)
-@click.option("--beam", type=click.IntRange(min=1), help="Beam size (default: the model's).")
-@click.option("--batch-size", type=click.IntRange(min=1), help="Segments per batch (default 32).")
-@click.option(
-    "--max-new-tokens",
-    type=click.IntRange(min=1),
-    help="Longest translation of a sentence, in tokens (default: twice the source plus 16).",
-)
-@click.option(
-    "--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True
-)
-@click.option(
-    "--cache",
-    "cache_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Translation cache file (default: in the user's cache folder).",
-)
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the translation cache.")
+@decoding_options
 @click.option(
     "--max-queue",
     type=click.IntRange(min=1),
@@ -138,23 +99,13 @@ def command(
     port: int,
     api_keys_path: Path | None,
     langs: str,
-    models: tuple[str, ...],
-    pivots: tuple[str, ...],
-    glossaries: tuple[Path, ...],
-    terms: str,
-    backend: str,
-    beam: int | None,
-    batch_size: int | None,
-    max_new_tokens: int | None,
-    device: str,
-    cache_path: Path | None,
-    no_cache: bool,
     max_queue: int,
     max_request_bytes: int,
     request_timeout: float,
     batch_window: float,
     max_batch: int,
     access_log: bool,
+    **decoding: Any,
 ) -> None:
     """Serve translation over HTTP (LibreTranslate's API) and a post-editing page.
 
@@ -166,7 +117,7 @@ def command(
     result. Concurrent requests are translated in shared batches.
     """
     require_extras("serve")
-    from mt.engines.models import check_langs, parse_model_overrides, parse_pivots
+    from mt.engines.models import check_langs
     from mt.service.settings import ServiceSettings, check_binding, read_api_keys
     from mt.translation.pipeline import TranslateOptions, Translator
 
@@ -181,24 +132,12 @@ def command(
         max_batch=max_batch,
         api_keys=api_keys,
     )
-    options = TranslateOptions(
-        models=parse_model_overrides(models),
-        pivots=parse_pivots(pivots),
-        backend=backend,
-        beam=beam,
-        batch_size=batch_size,
-        max_new_tokens=max_new_tokens,
-        device=device,
-        terms=terms,
-        glossaries=glossaries or None,
-        cache=cache_path,
-        use_cache=not no_cache,
-    )
+    options = TranslateOptions(**from_decoding_options(decoding))
     listener = _listen(host, port)  # a port in use fails now, before the models load
     translator = Translator(options)
     click.echo(f"mt serve: loading the models for {', '.join(settings.langs)}...", err=True)
     # Loaded here, not at the server's startup, so that a missing model is the usual clean error.
-    if terms != "off":
+    if options.terms != "off":
         translator.glossary.build_matcher()
     for lang in settings.langs:
         translator.backend(lang)

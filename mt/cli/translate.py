@@ -10,9 +10,9 @@ from typing import Any
 import click
 
 from mt.cli import require_extras
-from mt.cli.options import glossary_option, progress_reporter, split_list
-from mt.engines.backends.base import MAX_BEAMS, MODEL_POSITIONS, beam_limit_message
-from mt.translation.pipeline import ENGINES, TERM_MODES, TranslateOptions, Translator
+from mt.cli.model_options import decoding_options, from_decoding_options
+from mt.cli.options import progress_reporter, split_list
+from mt.translation.pipeline import ENGINES, TranslateOptions, Translator
 from mt.translation.results import Summary
 
 
@@ -32,21 +32,6 @@ from mt.translation.results import Summary
     help="Folder for <stem>.<lang>.<ext> (default: beside each input); '-' for standard output.",
 )
 @click.option(
-    "--model",
-    "models",
-    multiple=True,
-    metavar="LANG=ID_OR_PATH",
-    help="Model for a direction: a hub id or a local folder (repeatable). "
-    "A trailing >>xxx<< names a multilingual model's target token.",
-)
-@click.option(
-    "--pivot",
-    "pivots",
-    multiple=True,
-    metavar="LANG=VIA",
-    help="Translate LANG through VIA, e.g. de=en for nl->en->de (repeatable).",
-)
-@click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "markdown", "html"]),
@@ -61,46 +46,7 @@ from mt.translation.results import Summary
     "title,description); the rest of the front matter is kept as written. Default: the "
     "config's [translate] front-matter, else none.",
 )
-@glossary_option("Glossary file or folder (repeatable; default: the shipped glossaries/).")
-@click.option(
-    "--terms",
-    type=click.Choice(TERM_MODES),
-    default="enforce",
-    show_default=True,
-    help="enforce: approved terms by construction; check: translate freely, then report; off.",
-)
-@click.option(
-    "--backend",
-    type=click.Choice(["auto", "torch", "ctranslate2"]),
-    default="auto",
-    show_default=True,
-    help="auto: CTranslate2 when installed (with verified terms), else torch.",
-)
-@click.option(
-    "--beam",
-    type=click.IntRange(min=1),
-    callback=lambda ctx, param, value: _bounded_beam(value),
-    help=f"Beam size, at most {MAX_BEAMS} (default: the model's).",
-)
-@click.option("--batch-size", type=click.IntRange(min=1), help="Segments per batch (default 32).")
-@click.option(
-    "--max-new-tokens",
-    type=click.IntRange(min=1),
-    callback=lambda ctx, param, value: _bounded_new_tokens(value),
-    help="Longest translation of a sentence, in tokens, at most the model's positions "
-    f"({MODEL_POSITIONS} for OPUS-MT) (default: twice the source plus 16).",
-)
-@click.option(
-    "--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True
-)
-@click.option(
-    "--cache",
-    "cache_path",
-    # (a folder is refused by the cache itself, in one line that names it)
-    type=click.Path(path_type=Path),
-    help="Translation cache file (default: in the user's cache folder).",
-)
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the translation cache.")
+@decoding_options
 @click.option(
     "--memory",
     "memories",
@@ -150,20 +96,9 @@ def command(
     inputs: tuple[Path, ...],
     langs: str,
     out_dir: Path | None,
-    models: tuple[str, ...],
-    pivots: tuple[str, ...],
     fmt: str | None,
     encoding: str,
     front_matter: str | None,
-    glossaries: tuple[Path, ...],
-    terms: str,
-    backend: str,
-    beam: int | None,
-    batch_size: int | None,
-    max_new_tokens: int | None,
-    device: str,
-    cache_path: Path | None,
-    no_cache: bool,
     memories: tuple[Path, ...],
     retranslate: bool,
     engine: str,
@@ -173,6 +108,7 @@ def command(
     as_json: bool,
     term_report: bool,
     quiet: bool,
+    **decoding: Any,
 ) -> None:
     """Translate Dutch documents (text, Markdown, HTML) into each language of --to.
 
@@ -194,23 +130,11 @@ def command(
     require_extras("ray" if engine == "ray" else "translate")
     if engine != "ray" and (ray_address or actors):
         raise click.UsageError("--ray-address and --actors go with --engine ray")
-    from mt.engines.models import parse_model_overrides, parse_pivots
-
     to_stdout = str(out_dir) == "-" or any(str(path) == "-" for path in inputs)
     if as_json and to_stdout:
         raise click.UsageError("--json cannot be combined with a translation on standard output")
     options = TranslateOptions(
-        models=parse_model_overrides(models),
-        pivots=parse_pivots(pivots),
-        backend=backend,
-        beam=beam,
-        batch_size=batch_size,
-        max_new_tokens=max_new_tokens,
-        device=device,
-        terms=terms,
-        glossaries=glossaries or None,
-        cache=cache_path,
-        use_cache=not no_cache,
+        **from_decoding_options(decoding),
         memories=memories,
         engine=engine,
         ray_address=ray_address,
@@ -254,23 +178,6 @@ def command(
         click.echo(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False))
     elif not quiet:
         _print_summary(summary)
-
-
-def _bounded_beam(value: int | None) -> int | None:
-    if value is not None and value > MAX_BEAMS:
-        raise click.BadParameter(beam_limit_message(value).removeprefix("--beam "))
-    return value
-
-
-def _bounded_new_tokens(value: int | None) -> int | None:
-    # Checked again against the model's own positions when it loads (another model may differ).
-    if value is not None and value > MODEL_POSITIONS:
-        raise click.BadParameter(
-            f"{value} is more than a model can write: OPUS-MT (Marian) models have "
-            f"{MODEL_POSITIONS} positions, so a translation of one sentence holds at most "
-            f"{MODEL_POSITIONS} tokens"
-        )
-    return value
 
 
 def _print_term_report(summary: Summary) -> None:
