@@ -144,7 +144,11 @@ class MtGroup(click.Group):
             click.echo(f"mt: error: {_missing(ctx.invoked_subcommand or '', module)}", err=True)
             ctx.exit(2)
         except KeyboardInterrupt:
-            click.echo("mt: interrupted; finished segments are kept in the cache", err=True)
+            click.echo(
+                "mt: interrupted; finished segments are kept in the translation cache "
+                "(unless --no-cache)",
+                err=True,
+            )
             ctx.exit(130)
 
 
