@@ -9,7 +9,8 @@ the machine's load hits all alike; the rounds are what the ratios compare):
 
     generate     plain transformers ``MarianMTModel.generate`` (the baseline)
     torch-mt     mt's torch backend (``mt.engines.backends.torch_backend``)
-    ct2-raw      CTranslate2 ``translate_batch`` on pre-tokenised input, int8
+    ct2-raw      CTranslate2 ``translate_batch`` on pre-tokenised input, int8, its cores spread over
+                 workers as mt spreads them (``cpu_layout``: two one-thread workers on two cores)
     ct2-mt       mt's CTranslate2 backend, end to end (text in, text out), int8
     fastpath     mt's fast path with a glossary, built as ``mt translate`` builds it (CTranslate2,
                  verification, missed terms placed on CTranslate2): one sentence in eight names
@@ -170,11 +171,18 @@ def run_engine(engine: str, setup: dict) -> dict:
     elif engine == "ct2-raw":
         import ctranslate2
 
-        from mt.engines.backends.ct2 import MarianPieces
+        from mt.engines.backends.ct2 import MarianPieces, cpu_layout
 
         pieces = MarianPieces(converted)
+        # CTranslate2's documented throughput setting, as mt uses it: several workers, the
+        # batches of one translate_batch call (max_batch_size) decoded side by side.
+        workers, intra = cpu_layout(threads)
         translator = ctranslate2.Translator(
-            str(converted), device="cpu", compute_type="int8", intra_threads=threads
+            str(converted),
+            device="cpu",
+            compute_type="int8",
+            inter_threads=workers,
+            intra_threads=intra,
         )
         tokenized = {text: pieces.encode(text) for text in sources}
 

@@ -19,6 +19,7 @@ from mt.engines.backends.ct2 import (  # noqa: E402
     CTranslate2Backend,
     MarianPieces,
     convert_model,
+    cpu_layout,
     ct2_cache_dir,
 )
 from mt.engines.models import ModelSpec, load_model  # noqa: E402
@@ -115,6 +116,16 @@ def test_backends_agree_in_float32(
     differ = [(a.text, b.text) for a, b in zip(expected, got, strict=True) if a.text != b.text]
     assert len(differ) <= 0.05 * len(DUTCH), differ
     assert [r.tokens for r in got] == [r.tokens for r in expected]
+
+
+@pytest.mark.parametrize(
+    ("cores", "layout"),
+    [(1, (1, 1)), (2, (2, 1)), (3, (3, 1)), (4, (4, 1)), (6, (3, 2)), (8, (4, 2)), (16, (4, 4))],
+)
+def test_cores_are_spread_over_at_most_four_workers(cores: int, layout: tuple[int, int]) -> None:
+    workers, intra = cpu_layout(cores)
+    assert (workers, intra) == layout
+    assert workers * intra <= cores
 
 
 def test_default_output_cap_matches_torch(tiny_multilingual_dir: Path, ct2_cache: Path) -> None:

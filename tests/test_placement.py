@@ -190,6 +190,73 @@ def test_guarantee_holds_on_random_weights_without_torch(
         assert not any(result.unmet for result in results)
 
 
+@pytest.mark.parametrize("model", ["tiny_model_dir", "real_vocab_model_dir"])
+def test_workers_side_by_side_translate_as_one_worker(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, model: str
+) -> None:
+    """Two workers decode batches side by side, and split a lone batch between them: the
+    translations, placed terms included, are those of one worker decoding each batch whole."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_decoding import dutch_sentences
+
+    cache = tmp_path_factory.mktemp("ct2-workers")
+    spec = ModelSpec("fr", str(request.getfixturevalue(model)))
+    one = CTranslate2Backend.from_spec(spec, device="cpu", cache_dir=cache, threads=1)
+    two = CTranslate2Backend.from_spec(spec, device="cpu", cache_dir=cache, threads=2)
+    assert (one.workers, two.workers) == (1, 2)
+    cases = dutch_sentences(40, seed=11)
+    sources = [source for source, _ in cases]
+    terms = [wanted if i % 3 else NO_TERMS for i, (_, wanted) in enumerate(cases)]
+    for settings in (
+        DecodeSettings(num_beams=4, max_new_tokens=24, batch_size=16),  # three batches
+        DecodeSettings(num_beams=2, max_new_tokens=24, batch_size=64),  # one batch, split
+    ):
+        said = []
+        for backend in (one, two):
+            fast = FastPathBackend(backend, refuse_torch, "fr", TermPlacer(backend, "fr"))  # type: ignore[arg-type]
+            results, counts = fast.translate_counted(sources, terms, settings)
+            assert counts.placed > 0
+            said.append([(r.text, r.tokens, r.applied, r.unmet) for r in results])
+            said.append(backend.translate(sources, [], settings))  # no terms: one call
+        assert said[0] == said[2]
+        assert said[1] == said[3]
+
+
+def test_every_batch_is_submitted_before_any_is_awaited(backend: CTranslate2Backend) -> None:
+    """What lets the workers decode side by side: decode() queues every batch, then waits."""
+    events: list[str] = []
+    real = backend.translator
+
+    class Spy:
+        def translate_batch(self, inputs: list, **options: object) -> list:
+            assert options["asynchronous"] is True
+            events.append(f"submit {len(inputs)} in {options['max_batch_size']}")
+            pending = real.translate_batch(inputs, **options)
+
+            class Awaited:
+                def __init__(self, result: object) -> None:
+                    self._result = result
+
+                def result(self) -> object:
+                    events.append("await")
+                    return self._result.result()  # type: ignore[attr-defined]
+
+            return [Awaited(result) for result in pending]
+
+    workers = backend.workers
+    backend.translator, backend.workers = Spy(), 2  # type: ignore[assignment]
+    try:
+        sources = [f"De coalitie vergadert in Brussel, dag {n}." for n in range(6)]
+        backend.translate(sources, [], DecodeSettings(num_beams=2, max_new_tokens=8, batch_size=4))
+        assert events[:2] == ["submit 4 in 4", "submit 2 in 2"]
+        assert set(events[2:]) == {"await"} and len(events) == 2 + 6
+        events.clear()
+        backend.translate(sources, [], DecodeSettings(num_beams=2, max_new_tokens=8))
+        assert events[0] == "submit 6 in 3"  # a lone batch split between the two workers
+    finally:
+        backend.translator, backend.workers = real, workers
+
+
 def test_segments_without_terms_are_the_plain_translation(backend: CTranslate2Backend) -> None:
     sources = ["De coalitie vergadert.", "Irak en Syrië.", "Daesh is verslagen.", "Brussel."]
     terms = [SegmentTerms((COALITION,)), NO_TERMS, SegmentTerms((DAESH,)), NO_TERMS]

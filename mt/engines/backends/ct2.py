@@ -78,6 +78,20 @@ def cpu_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def cpu_layout(threads: int) -> tuple[int, int]:
+    """How to spread ``threads`` CPU cores: (workers, intra-op threads per worker).
+
+    CTranslate2 runs one batch per worker, side by side when several are submitted at once
+    (its documented throughput setting). A Marian base model's matrices are small: on two cores,
+    two one-thread workers decoded 1.7-1.8x the tokens per second of one two-thread worker on the
+    speed benchmark's batches, but a lone batch 0.76x: so :meth:`CTranslate2Backend.decode` splits
+    batches when there are fewer than workers (benchmarks/README.md, 2026-12-05). At most four
+    workers: past that, the cores go to each worker's own threads.
+    """
+    intra = -(-max(1, threads) // 4)
+    return max(1, threads // intra), intra
+
+
 def resolve_ct2_device(device: str = "auto") -> str:
     """``auto`` -> ``cuda`` when CTranslate2 sees a GPU, else ``cpu``; asked without torch."""
     if device not in ("auto", "cpu", "cuda"):
@@ -341,13 +355,15 @@ class CTranslate2Backend:
             f"+ct2-{self.compute_type}"
         )
         self.pieces = MarianPieces(self.folder)
-        threads = threads or cpu_threads()
+        # On a GPU, one worker (CTranslate2's default); on CPU, see cpu_layout.
+        self.workers, intra = cpu_layout(threads or cpu_threads()) if device == "cpu" else (1, 0)
         try:
             self.translator = ctranslate2.Translator(
                 str(self.folder),
                 device=device,
                 compute_type=self.compute_type,
-                intra_threads=threads if device == "cpu" else 0,
+                inter_threads=self.workers,
+                intra_threads=intra,
             )
         except (RuntimeError, ValueError) as error:
             raise ModelLoadError(
@@ -490,37 +506,57 @@ class CTranslate2Backend:
         groups: dict[tuple[tuple[str, ...], ...], list[int]] = {}
         for index, segment in enumerate(terms):
             groups.setdefault(self._suppressed(segment), []).append(index)
-        results: list[Any] = [None] * len(sources)
-        batches = 0
+        planned: list[tuple[list[int], tuple[tuple[str, ...], ...], dict[str, Any]]] = []
         for suppress, group in groups.items():
             lengths = [len(tokens[i]) for i in group]
             for batch in plan_batches(lengths, settings.batch_tokens, settings.batch_size):
-                batches += 1
                 indices = [group[i] for i in batch]
                 options = self._options(settings, max(len(tokens[i]) for i in indices))
-                aligned = attention and any(terms[i].required for i in indices)
-                outputs = self.translator.translate_batch(
-                    [tokens[i] for i in indices],
-                    suppress_sequences=[list(sequence) for sequence in suppress] or None,
-                    return_attention=aligned,
-                    **options,
-                )
-                for index, output in zip(indices, outputs, strict=True):
-                    alignment: tuple[int, ...] = ()
-                    if aligned:
-                        alignment = tuple(
-                            max(range(len(row)), key=row.__getitem__) if row else 0
-                            for row in output.attention[0]
-                        )
-                    results[index] = Hypothesis(
-                        tuple(tokens[index]),
-                        tuple(output.hypotheses[0]),
-                        alignment,
-                        suppress,
-                        int(options["max_decoding_length"]),
-                        batches,
+                options["suppress_sequences"] = [list(sequence) for sequence in suppress] or None
+                options["return_attention"] = attention and any(terms[i].required for i in indices)
+                planned.append((indices, suppress, options))
+        outputs = self._run([([tokens[i] for i in indices], o) for indices, _, o in planned])
+        results: list[Any] = [None] * len(sources)
+        for number, ((indices, suppress, options), batch) in enumerate(
+            zip(planned, outputs, strict=True)
+        ):
+            for index, output in zip(indices, batch, strict=True):
+                alignment: tuple[int, ...] = ()
+                if options["return_attention"]:
+                    alignment = tuple(
+                        max(range(len(row)), key=row.__getitem__) if row else 0
+                        for row in output.attention[0]
                     )
+                results[index] = Hypothesis(
+                    tuple(tokens[index]),
+                    tuple(output.hypotheses[0]),
+                    alignment,
+                    suppress,
+                    int(options["max_decoding_length"]),
+                    number + 1,
+                )
         return results
+
+    def _run(self, calls: Sequence[tuple[list[list[str]], dict[str, Any]]]) -> list[list[Any]]:
+        """``translate_batch`` for each (inputs, options) call, in order: every call is submitted
+        before any is awaited, so the workers decode batches side by side.
+
+        With fewer calls than workers each call is split into as many sub-batches as keep every
+        worker busy: a row's output does not depend on the other rows of its batch (its length
+        limit, which does, is the call's own ``max_decoding_length``), so splitting changes no
+        translation (tests/test_backend_ct2.py compares one worker with two).
+        """
+        parts = -(-self.workers // len(calls)) if calls else 1
+        pending = [
+            self.translator.translate_batch(
+                inputs,
+                max_batch_size=max(1, -(-len(inputs) // parts)),
+                asynchronous=True,
+                **options,
+            )
+            for inputs, options in calls
+        ]
+        return [[result.result() for result in results] for results in pending]
 
     def continue_from(
         self,
@@ -542,18 +578,16 @@ class CTranslate2Backend:
         for index, hypothesis in enumerate(hypotheses):
             key = (hypothesis.suppressed, hypothesis.limit, hypothesis.batch)
             groups.setdefault(key, []).append(index)
-        results: list[list[str]] = [[] for _ in hypotheses]
+        calls: list[tuple[list[list[str]], dict[str, Any]]] = []
         for (suppress, limit, _), group in groups.items():
             options = self._options(settings, max(len(hypotheses[i].source) for i in group))
             options["beam_size"] = 1
             options["max_decoding_length"] = max(limit, *(len(prefixes[i]) for i in group))
-            outputs = self.translator.translate_batch(
-                [list(hypotheses[i].source) for i in group],
-                target_prefix=[list(prefixes[i]) for i in group],
-                suppress_sequences=[list(sequence) for sequence in suppress] or None,
-                max_batch_size=settings.batch_size or _DEFAULT_BATCH_SIZE,
-                **options,
-            )
+            options["target_prefix"] = [list(prefixes[i]) for i in group]
+            options["suppress_sequences"] = [list(sequence) for sequence in suppress] or None
+            calls.append(([list(hypotheses[i].source) for i in group], options))
+        results: list[list[str]] = [[] for _ in hypotheses]
+        for group, outputs in zip(groups.values(), self._run(calls), strict=True):
             for index, output in zip(group, outputs, strict=True):
                 results[index] = list(output.hypotheses[0])
         return results
