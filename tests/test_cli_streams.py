@@ -99,6 +99,34 @@ def test_a_closed_standard_stream_gets_a_message(
         assert f"mt: error: standard {reads} is closed" in stderr, (name, stderr)
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_full_disk_under_standard_output_gets_a_message(
+    workdir: Path, tiny_model_dir: Path
+) -> None:
+    """`mt ... > /dev/full`: every write fails with ENOSPC; a one-line message, exit 1."""
+    running = {}
+    with open("/dev/full", "wb") as full:
+        for name, args in _commands(tiny_model_dir).items():
+            running[name] = subprocess.Popen(
+                [sys.executable, "-m", "mt", *args],
+                cwd=workdir,
+                stdin=subprocess.PIPE,
+                stdout=full,
+                stderr=subprocess.PIPE,
+                env=_env(),
+            )
+            running[name].stdin.write(b"De minister is in Irak.\n")  # type: ignore[union-attr]
+            running[name].stdin.close()  # type: ignore[union-attr]
+    for name, process in running.items():
+        code, stderr = _finish(process)
+        assert "Traceback" not in stderr and "Exception ignored" not in stderr, (name, stderr)
+        assert code == 1, (name, code, stderr)
+        assert "mt: error: cannot write standard output: No space left on device" in stderr, (
+            name,
+            stderr,
+        )
+
+
 def test_an_empty_standard_input_translates_to_an_empty_document(tiny_model_dir: Path) -> None:
     """`mt translate - < /dev/null`: an empty document, said so, written empty."""
     done = subprocess.run(

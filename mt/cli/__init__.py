@@ -6,6 +6,7 @@ inside the commands that run models, never at import, so ``mt --help`` and ``mt 
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -175,9 +176,22 @@ def main() -> None:
         )
         sys.exit(2)
     try:
-        cli(prog_name="mt")
-    finally:
-        _flush_stdout()
+        try:
+            cli(prog_name="mt")
+        finally:
+            _flush_stdout()
+    except OSError as error:
+        if error.errno not in _WRITE_FAILURES:
+            raise
+        # A full disk (`mt ... > /dev/full`, a quota) is no bug: say what could not be written.
+        # Output files are written whole or not at all before this (mt.core.files); what is lost
+        # here is only what went to standard output, so its buffer is let go.
+        _silence_stdout()
+        click.echo(
+            f"mt: error: cannot write {error.filename or 'standard output'}: {error.strerror}",
+            err=True,
+        )
+        sys.exit(1)
 
 
 def _flush_stdout() -> None:
@@ -186,8 +200,18 @@ def _flush_stdout() -> None:
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        # Point the descriptor at /dev/null: what the reader did not take is not wanted, and the
-        # flush at exit then finds nowhere to fail.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        # What the reader did not take is not wanted.
+        _silence_stdout()
         sys.exit(1)
+
+
+def _silence_stdout() -> None:
+    """Point standard output's descriptor at /dev/null, so that the flush at exit, with what is
+    still in Python's buffer, finds nowhere to fail."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+# Errors of a write that the machine refuses (a full disk, a quota, a file too large, a device
+# error), as opposed to a bug.
+_WRITE_FAILURES = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
