@@ -112,6 +112,7 @@ def test_counts_add_up_over_calls_and_name_the_mix() -> None:
         "verified": 1,
         "placed": 0,
         "searched": 1,
+        "unplaced": 0,
     }
     # What one call added (the Ray engine sums each chunk's difference): every field counts.
     later = backend.counts + FastPathCounts(1, 2, 3, 4, 5)

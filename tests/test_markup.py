@@ -108,6 +108,30 @@ def test_markup_links_literals_and_copied_words_survive_every_vocabulary(
         assert note["markup"] in text or note["markup"].startswith("<")
 
 
+@pytest.mark.parametrize("mode", ["off", "check", "enforce"])
+def test_markup_is_placed_on_ctranslate2_without_the_glossary_enforced(
+    tmp_path: Path, any_model_dir: Path, mode: str
+) -> None:
+    """--terms off|check on CTranslate2: the markup is still carried as the document's own
+    required terms, placed on CTranslate2 (no torch search behind it), not re-attached."""
+    pytest.importorskip("ctranslate2")
+    source = tmp_path / "release.nl.md"
+    source.write_text(MARKDOWN, encoding="utf-8")
+    result = translate(
+        ["translate", str(source), "--to", "fr", "--model", f"fr={any_model_dir}"]
+        + ["--backend", "ctranslate2", "--terms", mode, "--no-cache"]
+        + ["--max-new-tokens", "48", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    output = (tmp_path / "release.fr.md").read_text(encoding="utf-8")
+    for pattern in MUST_SURVIVE["markdown"]:
+        assert pattern.search(output), (pattern.pattern, output)
+    summary = json.loads(result.stdout)
+    counts = summary["fast_path"]["fr"]
+    assert counts["placed"] > 0 and counts["searched"] == 0, counts
+    assert summary["files"][0]["markup"]["not_carried"] == [], summary["files"][0]["markup"]
+
+
 def test_glossary_terms_are_reported_with_lines_and_hold_what_they_say(
     tmp_path: Path, any_model_dir: Path
 ) -> None:

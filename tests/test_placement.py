@@ -309,18 +309,86 @@ def test_enforcing_on_the_fast_path_imports_no_torch(tiny_model_dir: Path, tmp_p
     assert run.stdout.strip() == "1 []"
 
 
-@pytest.mark.skipif(
-    "after" not in RequiredTerm.__dataclass_fields__,
-    reason="markup placeholders (RequiredTerm.after) are not in this tree yet",
-)
 def test_a_closing_placeholder_is_placed_after_its_opening_one(
     backend: CTranslate2Backend,
 ) -> None:
     # Words stand in for the placeholders: what matters is the order, whatever attention says.
-    opening = RequiredTerm("open-1", "vergadert", ("Irak",), placeholder=True)  # type: ignore[call-arg]
-    closing = RequiredTerm("close-1", "coalitie", ("Syrie",), placeholder=True, after="open-1")  # type: ignore[call-arg]
+    opening = RequiredTerm("open-1", "vergadert", ("Irak",), placeholder=True)
+    closing = RequiredTerm("close-1", "coalitie", ("Syrie",), placeholder=True, after="open-1")
     terms = SegmentTerms((opening, closing))
     words = ["contre", "et", "humanitaire"]
     plan = TermPlacer(backend, "fr").plan(SOURCE, terms, hypothesis(backend, words, [1, 2, 5]))
     text = backend.pieces.decode(plan.spliced)
     assert text.index("Irak") < text.index("Syrie"), text
+
+
+def _pair(number: int, opens: str, closes: str, opener: str, closer: str) -> tuple:
+    """A markup pair whose placeholders are the source words ``opens`` and ``closes``, written
+    ``opener`` and ``closer`` (words stand in for placeholders, as above)."""
+    return (
+        RequiredTerm(f"open-{number}", opens, (opener,), placeholder=True),
+        RequiredTerm(
+            f"close-{number}", closes, (closer,), placeholder=True, after=f"open-{number}"
+        ),
+    )
+
+
+# SOURCE's tokens: 0 ▁De, 1 ▁coalitie, 2-8 ▁ ver g a d er t, 9 ▁in, 10-16 ▁B r u s s e l, 17 .
+# (pairs, the fast translation's words, where each looked, the spliced text)
+PAIRS = [
+    pytest.param(
+        _pair(1, "coalitie", "in", "Irak", "Syrie"),
+        ["la", "aide", "de", "le", "pour"],
+        [0, 1, 3, 9, 10],
+        "la aide Irak de Syrie le pour",
+        id="around-the-words-written-for-what-it-wraps",
+    ),
+    pytest.param(
+        _pair(1, "coalitie", "in", "Irak", "Syrie"),
+        ["la", "aide", "de", "le", "pour"],
+        [0, 1, 9, 10, 10],
+        "la aide Irak de Syrie le pour",
+        id="nothing-aligned-still-one-word-never-empty",
+    ),
+    pytest.param(
+        _pair(1, "coalitie", "in", "Irak", "Syrie"),
+        ["la", "aide"],
+        [0, 1],
+        "la Irak aide Syrie",
+        id="at-the-end-the-last-word",
+    ),
+    pytest.param(
+        _pair(1, "De", "vergadert", "Irak", "Syrie") + _pair(2, "in", ".", "Daech", "contre"),
+        ["la", "aide", "de"],
+        [1, 1, 12],
+        "Irak la aide Syrie Daech de contre",
+        id="apart-in-the-source-apart-here",
+    ),
+    pytest.param(
+        _pair(1, "De", "vergadert", "Irak", "Syrie") + _pair(2, "in", ".", "Daech", "contre"),
+        ["la", "aide", "de"],
+        [1, 1, 1],
+        "Irak la aide de Syrie Daech contre",
+        id="no-word-left-after-it-around-nothing-rather-than-crossing",
+    ),
+    pytest.param(
+        _pair(1, "De", ".", "Irak", "Syrie") + _pair(2, "coalitie", "in", "Daech", "contre"),
+        ["la", "aide", "de", "le"],
+        [0, 3, 3, 10],
+        "la Irak Daech aide de contre le Syrie",
+        id="nested-in-the-source-nested-here",
+    ),
+]
+
+
+@pytest.mark.parametrize(("pairs", "words", "looked", "spliced"), PAIRS)
+def test_markup_pairs_wrap_words_and_never_cross(
+    backend: CTranslate2Backend, pairs: tuple, words: list[str], looked: list[int], spliced: str
+) -> None:
+    """Both placeholders of a pair missing: placed around what the model wrote for the words
+    between them in the source, around one word at least while one is free, and never crossing
+    another pair."""
+    terms = SegmentTerms(pairs)
+    plan = TermPlacer(backend, "fr").plan(SOURCE, terms, hypothesis(backend, words, looked))
+    assert backend.pieces.decode(plan.spliced) == spliced
+    assert plan.unplaced == ()

@@ -40,15 +40,13 @@ def open_translation_backend(spec: ModelSpec, options: TranslateOptions) -> Back
     from mt.engines.backends import open_backend
 
     kind = backend_kind(options)
-    if kind == "ctranslate2" and options.terms == "enforce":
-        # Fast path with the guarantee: CTranslate2, verified, misses re-decoded with torch.
+    if kind == "ctranslate2":
+        # The fast path: CTranslate2, verified, misses placed on CTranslate2. With --terms
+        # enforce the torch search is the last fallback; --terms check|off ask only for the
+        # document's markup and URLs (the pipeline's decode terms), and load no torch.
         from mt.engines.backends import open_fast_path
 
-        return open_fast_path(spec, options.device)
-    if kind == "ctranslate2":  # --terms check|off: no guarantee needed, no torch loaded
-        from mt.engines.backends.ct2 import open_route
-
-        return open_route(spec, options.device)
+        return open_fast_path(spec, options.device, search=options.terms == "enforce")
     from mt.engines.models import resolve_device
 
     return open_backend(spec, kind, resolve_device(options.device))

@@ -417,7 +417,7 @@ class Translator:
 
         As the backends name themselves: torch adds nothing, CTranslate2 its compute type, the
         fast path (CTranslate2 verified, missed terms placed on CTranslate2) "+verify+place" on
-        the last leg.
+        the last leg, or "+place" without the torch search behind it (--terms check|off).
         A Ray actor opens the same backend as the local engine, so both share the cache.
         """
         if backend_kind(self.options) == "torch":
@@ -425,7 +425,9 @@ class Translator:
         from mt.engines.backends.ct2 import default_compute_type
 
         fast = f"+ct2-{default_compute_type(self.options.device)}"
-        return (f"{fast}+verify+place" if self.options.terms == "enforce" else fast), fast
+        return (
+            f"{fast}+verify+place" if self.options.terms == "enforce" else f"{fast}+place"
+        ), fast
 
     # --- translating what the cache did not hold -----------------------------------------------
 

@@ -95,10 +95,12 @@ def open_backend(spec: ModelSpec, kind: str = "auto", device: str = "cpu") -> Ba
     return PivotBackend(first, make_backend(kind, load_model(spec, device), device))
 
 
-def open_fast_path(spec: ModelSpec, device: str = "auto") -> Backend:
+def open_fast_path(spec: ModelSpec, device: str = "auto", *, search: bool = True) -> Backend:
     """CTranslate2 for ``spec``, missed glossary terms placed on CTranslate2 too, and the torch
     model as the last fallback, loaded only if a segment needs it.
 
+    Without ``search`` there is no fallback and torch is never loaded: what the placer cannot
+    repair stays as CTranslate2 said it (``--terms check|off``, which only carry markup).
     For a pivot route the first leg (no glossary terms) is plain CTranslate2.
     """
     from dataclasses import replace
@@ -114,7 +116,7 @@ def open_fast_path(spec: ModelSpec, device: str = "auto") -> Backend:
         return make_backend("torch", load_model(replace(spec, via=None), fast.device), fast.device)
 
     backend: Backend = FastPathBackend(
-        fast, load_constrained, spec.lang, TermPlacer(fast, spec.lang)
+        fast, load_constrained if search else None, spec.lang, TermPlacer(fast, spec.lang)
     )
     if spec.via is not None:
         backend = PivotBackend(open_ct2(spec.via, device), backend)

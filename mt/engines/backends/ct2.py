@@ -39,7 +39,7 @@ from mt.engines.backends.base import check_max_new_tokens
 from mt.terminology.terms import SegmentTerms
 
 if TYPE_CHECKING:
-    from mt.engines.backends.base import Backend, DecodeSettings
+    from mt.engines.backends.base import DecodeSettings
     from mt.engines.decoding import DecodeResult
     from mt.engines.models import LoadedModel, ModelSpec
 
@@ -656,13 +656,3 @@ def open_backend(
     torch only when a segment needs it.
     """
     return CTranslate2Backend.from_spec(spec, device=device, compute_type=compute_type)
-
-
-def open_route(spec: ModelSpec, device: str = "auto") -> Backend:
-    """Plain CTranslate2 for ``spec``, through its pivot language when it has one (``via``)."""
-    from dataclasses import replace
-
-    from mt.engines.backends.base import PivotBackend
-
-    last = open_backend(replace(spec, via=None), device)
-    return last if spec.via is None else PivotBackend(open_route(spec.via, device), last)

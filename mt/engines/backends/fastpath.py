@@ -37,7 +37,9 @@ class FastPathCounts:
 
     ``verified`` counts the kept segments that carried glossary terms and passed verification;
     ``redecoded`` the others, ``placed`` of them repaired on CTranslate2 by the term placer and
-    ``searched`` by the constrained torch search.
+    ``searched`` by the constrained torch search; ``unplaced`` those the placer could not repair
+    on a fast path without the search (kept as CTranslate2 said them: ``--terms check|off``
+    carrying markup).
     """
 
     fast: int = 0
@@ -45,6 +47,7 @@ class FastPathCounts:
     verified: int = 0
     placed: int = 0
     searched: int = 0
+    unplaced: int = 0
 
     def __add__(self, other: FastPathCounts) -> FastPathCounts:
         return FastPathCounts(
@@ -53,6 +56,7 @@ class FastPathCounts:
             self.verified + other.verified,
             self.placed + other.placed,
             self.searched + other.searched,
+            self.unplaced + other.unplaced,
         )
 
     def __sub__(self, other: FastPathCounts) -> FastPathCounts:
@@ -62,6 +66,7 @@ class FastPathCounts:
             self.verified - other.verified,
             self.placed - other.placed,
             self.searched - other.searched,
+            self.unplaced - other.unplaced,
         )
 
     def as_dict(self) -> dict[str, int]:
@@ -71,6 +76,7 @@ class FastPathCounts:
             "verified": self.verified,
             "placed": self.placed,
             "searched": self.searched,
+            "unplaced": self.unplaced,
         }
 
 
@@ -85,18 +91,25 @@ class FastPathBackend:
     def __init__(
         self,
         fast: Backend,
-        constrained: Callable[[], Backend],
+        constrained: Callable[[], Backend] | None,
         lang: str,
         placer: TermPlacer | None = None,
     ) -> None:
+        if constrained is None and placer is None:
+            raise ValueError("a fast path needs a placer, a constrained backend, or both")
         self.fast = fast
         self.lang = lang
         self.placer = placer
         self.name = f"{fast.name}+verify"
         # The output mixes engines, so cached translations must not mix with either's alone; terms
         # placed on CTranslate2 read differently from the torch search's, so the placer has a tag
-        # of its own (a cache filled by the search alone is not served as the placer's).
-        self.model_id = f"{fast.model_id}+verify" + ("+place" if placer is not None else "")
+        # of its own (a cache filled by the search alone is not served as the placer's). Without
+        # the search (``constrained`` None) what the placer cannot repair stays as CTranslate2
+        # said it: "+place" alone, no guarantee.
+        if constrained is None:
+            self.model_id = f"{fast.model_id}+place"
+        else:
+            self.model_id = f"{fast.model_id}+verify" + ("+place" if placer is not None else "")
         self.counts = FastPathCounts()
         self._make_constrained = constrained
         self._constrained: Backend | None = None
@@ -151,6 +164,9 @@ class FastPathBackend:
                     searching.append(index)
                 else:
                     results[index] = repaired
+        unplaced: list[int] = []
+        if self._make_constrained is None:  # no search: the placer's misses stay as they are
+            unplaced, searching = searching, []
         if searching:
             redone = self.constrained.translate(
                 [sources[i] for i in searching], [terms[i] for i in searching], settings
@@ -161,8 +177,9 @@ class FastPathBackend:
             len(sources) - len(failing),
             len(failing),
             verified,
-            len(failing) - len(searching),
+            len(failing) - len(searching) - len(unplaced),
             len(searching),
+            len(unplaced),
         )
         self.counts = self.counts + counts
         return results, counts
@@ -170,5 +187,6 @@ class FastPathBackend:
     @property
     def constrained(self) -> Backend:
         if self._constrained is None:
+            assert self._make_constrained is not None, "a fast path without the search"
             self._constrained = self._make_constrained()
         return self._constrained

@@ -60,6 +60,7 @@ class Edit:
     start: int
     end: int
     term: RequiredTerm | None = None
+    rank: int = 0  # the order of edits at one position: closers first, inner ones before outer
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,12 @@ class TermPlacer:
             if span is not None:
                 edits.append(Edit(span[0], span[1]))
         seen: set[str] = set()
+        pairs: list[tuple[int, int, int, int]] = []  # markup pairs placed: source and target spans
+        closers = {
+            term.after: term
+            for term in check.missing
+            if term.after and term.entry_id in missing_ids and self._spellings(term)
+        }
         for term in check.missing:
             if term.entry_id in seen:  # the same entry matched twice is met once
                 continue
@@ -172,7 +179,19 @@ class TermPlacer:
                     (term.entry_id, "the term cannot be written with the model's target vocabulary")
                 )
                 continue
-            start, end = self._target_span(source, term, hypothesis, tokens)
+            closer = closers.get(term.entry_id)
+            if closer is not None and closer.entry_id not in seen:
+                # A markup pair, both missing: around what the model wrote for the words between,
+                # nested in or apart from the pairs before it as the source has them.
+                seen.add(closer.entry_id)
+                start, end = self._wrapped_span(source, term, closer, hypothesis, tokens)
+                where = (source.find(term.source_text), source.find(closer.source_text))
+                start, end, depth = _clear_of(start, end, where, pairs, tokens)
+                pairs.append((*where, start, end))
+                edits += [Edit(start, start, term, depth), Edit(end, end, closer, -100 - depth)]
+                continue
+            first, last = self._source_span(source, term, len(hypothesis.source))
+            start, end = self._target_span(first, last, hypothesis, tokens)
             edits.append(Edit(start, end, term))
         return self._splice(tokens, edits, protected, hypothesis.limit, unplaced)
 
@@ -186,10 +205,13 @@ class TermPlacer:
     ) -> Plan:
         """Apply ``edits`` in order of position; spans never overlap each other nor ``protected``
         tokens (those of terms already met), so an edit only ever moves later."""
-        ordered = _in_order(sorted(edits, key=lambda e: (e.start, e.end)))
+        ordered = _in_order(sorted(edits, key=lambda e: (e.start, e.end, e.rank)))
         while True:
             out: list[str] = []
             is_term: list[bool] = []
+            wrapped: list[bool] = []  # inside a markup pair placed here: dropped last
+            openers = {e.term.after for e in ordered if e.term is not None and e.term.after}
+            depth = 0
             cursor = 0
             prefix_len = 0
             ends_in_term = False
@@ -205,11 +227,17 @@ class TermPlacer:
                 end = max(end, start)
                 out += tokens[cursor:start]
                 is_term += [False] * (start - cursor)
+                wrapped += [depth > 0] * (start - cursor)
                 cursor = end
                 if edit.term is not None:
                     spelled = self._spelling(edit.term, out[-1] if out else None)
                     out += spelled
                     is_term += [True] * len(spelled)
+                    wrapped += [False] * len(spelled)
+                    if edit.term.entry_id in openers:
+                        depth += 1
+                    elif edit.term.after in openers:
+                        depth -= 1
                     while (
                         not _touches(edit.term)
                         and cursor < len(tokens)
@@ -220,14 +248,15 @@ class TermPlacer:
                 prefix_len = len(out)
             prefix = out[:prefix_len]
             # Too long for the length limit: drop the fast translation's own tokens before the
-            # last edit, then, if terms alone do not fit, the last term.
+            # last edit (those a markup pair wraps last), then, if terms alone do not fit, the
+            # last term.
             overflow = len(prefix) - limit
-            if overflow > 0:
+            for spare_wrapped in (True, False):
                 for position in range(len(prefix) - 1, -1, -1):
-                    if overflow == 0:
+                    if overflow <= 0:
                         break
-                    if not is_term[position]:
-                        del prefix[position]
+                    if not is_term[position] and not (spare_wrapped and wrapped[position]):
+                        del prefix[position], is_term[position], wrapped[position]
                         overflow -= 1
             if overflow <= 0:
                 spliced = (prefix + tokens[cursor:])[: max(limit, len(prefix))]
@@ -244,12 +273,38 @@ class TermPlacer:
 
     # -- where a term goes ----------------------------------------------------------------------
 
-    def _target_span(
-        self, source: str, term: RequiredTerm, hypothesis: Hypothesis, tokens: list[str]
+    def _wrapped_span(
+        self,
+        source: str,
+        opener: RequiredTerm,
+        closer: RequiredTerm,
+        hypothesis: Hypothesis,
+        tokens: list[str],
     ) -> tuple[int, int]:
-        """The tokens the model wrote for ``term``'s source words (by attention), or an empty span
-        where they would stand."""
-        first, last = self._source_span(source, term, len(hypothesis.source))
+        """The tokens the model wrote for the source words between a markup pair (by attention),
+        at least one word, so that the pair never closes on nothing (the document would then
+        re-attach the markup by guesswork)."""
+        opened = source.find(opener.source_text)
+        closed = source.find(closer.source_text, opened + len(opener.source_text))
+        if opened < 0 or closed < 0:
+            first, last = self._source_span(source, opener, len(hypothesis.source))
+        else:
+            offset = 1 if self.backend.target_token else 0
+            encode = self.backend.pieces.source.encode
+            first = offset + len(encode(source[: opened + len(opener.source_text)]))
+            last = max(offset + len(encode(source[:closed])), first + 1)
+        start, end = self._target_span(first, last, hypothesis, tokens)
+        if end > start:
+            return start, end
+        if start >= len(tokens):  # at the very end: wrap the last word
+            return _word_start(tokens, max(len(tokens) - 1, 0)), len(tokens)
+        return start, _word_end(tokens, start)
+
+    def _target_span(
+        self, first: int, last: int, hypothesis: Hypothesis, tokens: list[str]
+    ) -> tuple[int, int]:
+        """The tokens the model wrote for source tokens ``first`` to ``last`` (by attention), or
+        an empty span where they would stand."""
         alignment = hypothesis.alignment[: len(tokens)]
         if not alignment:  # no attention: in proportion to the position in the source
             point = round(len(tokens) * first / max(1, len(hypothesis.source) - 1))
@@ -354,6 +409,51 @@ def _in_order(edits: list[Edit]) -> list[Edit]:
                 anchor = ordered[theirs - 1]
                 ordered.insert(theirs, Edit(anchor.end, anchor.end, edit.term))
     return ordered
+
+
+def _clear_of(
+    start: int,
+    end: int,
+    where: tuple[int, int],
+    pairs: Sequence[tuple[int, int, int, int]],
+    tokens: Sequence[str],
+) -> tuple[int, int, int]:
+    """A markup pair's target span ``start:end`` moved so that it crosses none of the ``pairs``
+    placed before it (source opener and closer, target start and end): inside those that hold it
+    in the source, around those it holds, apart from the others (after them, else before them).
+    Also how many pairs hold it (its rank among edits at one position)."""
+    depth = 0
+    for opened, closed, first, last in pairs:
+        if opened < where[0] and where[1] < closed:  # nested in it in the source
+            depth += 1
+            start, end = max(start, first), min(end, last)
+            if end <= start:
+                start, end = first, last
+        elif where[0] < opened and closed < where[1]:  # holds it
+            start, end = min(start, first), max(end, last)
+        elif start < last and first < end:  # apart in the source, overlapping here
+            if last < len(tokens):
+                start, end = last, _word_end(tokens, last)
+            elif first > 0:
+                start, end = _word_start(tokens, first - 1), first
+            else:  # no word free: right after it, around nothing (the document re-attaches it)
+                start = end = last
+    return start, end, depth
+
+
+def _word_end(tokens: Sequence[str], start: int) -> int:
+    """The end of the word that starts at ``start``."""
+    end = start + 1
+    while end < len(tokens) and glues_letters(tokens[end]):
+        end += 1
+    return end
+
+
+def _word_start(tokens: Sequence[str], position: int) -> int:
+    """The start of the word that holds ``position``."""
+    while position > 0 and glues_letters(tokens[position]):
+        position -= 1
+    return position
 
 
 def _touches(term: RequiredTerm) -> bool:
