@@ -314,3 +314,107 @@ def test_a_file_in_another_encoding_is_written_as_utf8_saying_so(encoding):
     assert out.startswith('<?xml version="1.0" encoding="UTF-8"?>')
     again = parse_xliff(out.encode("utf-8"), "b.xlf")
     assert again.units[0].target.text == "Une coopérative"
+
+
+JOB_SEG = DATA / "release-31.nl.xlf"  # segmented as Trados Studio and memoQ write it
+
+
+def test_segmented_units_are_read_segment_by_segment():
+    document = read_xliff(JOB_SEG)
+    got = [
+        (unit.id, unit.segment, unit.source.text, unit.target.text if unit.target else None)
+        for unit in document.units
+        if unit.translatable
+    ]
+    assert got == spelled(
+        [
+            ("u1/1", "1", "De Coalitie vergadert in Rome.", None),
+            ("u1/2", "2", "De minister maakte <1>18 miljoen euro</1> vrij.", None),
+            ("u2/3", "3", "Lees het verslag<1/>op de website.", "Lisez le rapport<1/>sur le site."),
+            ("u2/4", "4", "Het geld gaat naar Irak.", None),  # its <mrk/> is empty
+            ("u2/5", "5", "2024", "2024"),
+            ("u3/6", "6", "Meer informatie bij de <1>woordvoerder</1>.", None),
+            ("u3/7", "7", "Bel ons.", None),
+            ("u5/10", "10", "Daesh is verslagen.", None),  # an empty <target/>
+            ("u5/11", "11", "De <1/>F-16's keren terug.", None),
+            # a target not written by segment: the unit read whole, as it was translated
+            ("u6", "", "Tot ziens. Dank u.", "Au revoir. Merci."),
+        ]
+    )
+    assert [unit.id for unit in document.units if not unit.translatable] == ["u4/8", "u4/9"]
+    pending = [document.units[i].id for i in document.pending()]
+    assert pending == ["u1/1", "u1/2", "u2/4", "u3/6", "u3/7", "u5/10", "u5/11"]
+    again = [document.units[i].id for i in document.pending(retranslate=True)]
+    assert again == [*pending[:2], "u2/3", *pending[2:], "u6"]
+
+
+def between(text: str, start: str, end: str) -> str:
+    return text.split(start, 1)[1].split(end, 1)[0]
+
+
+@pytest.mark.parametrize("retranslate", [False, True], ids=["pending", "retranslate"])
+def test_segmented_targets_keep_the_mids_and_validate(retranslate):
+    document = read_xliff(JOB_SEG)
+    origins = {"u1/1": "memory", "u2/3": "memory"}  # every other segment: machine translation
+    fills = {
+        index: Fill(
+            shuffled(document.units[index].source.text),
+            origins.get(document.units[index].id, "mt"),
+            f"note {document.units[index].id}",
+        )
+        for index in document.pending(retranslate)
+    }
+    out = document.render(fills, "fr")
+    if not retranslate:  # (retranslated, the targets there are replaced)
+        only_added(document.text, out)
+    schema("1.2").validate(out)
+
+    written = parse_xliff(out.encode(), "out")
+    assert [unit.id for unit in written.units] == [unit.id for unit in document.units]
+    targets = {unit.id: unit.target.text if unit.target else None for unit in written.units}
+    for index, fill in fills.items():
+        assert targets[document.units[index].id] == fill.translation
+    # a new target is the seg-source's structure: its mrks (same mids), what stands between them
+    u1 = between(out, '<trans-unit id="u1"', "</trans-unit>")
+    assert re.search(
+        r'<target state="needs-review-translation" state-qualifier="leveraged-mt">'
+        r'<mrk mtype="seg" mid="1">DE  COALITIE.*</mrk> <mrk mtype="seg" mid="2">DE .*'
+        r'<g id="1" ctype="bold">18 MILJOEN EURO</g>.*</mrk></target>',
+        u1,
+    ), u1
+    u3 = between(out, '<trans-unit id="u3"', "</trans-unit>")
+    assert re.search(
+        r'<target [^>]*><g id="3"><mrk mtype="seg" mid="6">.*</mrk> '
+        r'<mrk mtype="seg" mid="7">BEL  ONS\.</mrk></g></target>',
+        u3,
+    ), u3
+    u2 = between(out, '<trans-unit id="u2"', "</trans-unit>")
+    kept = "Lisez le rapport" in u2
+    assert kept != retranslate  # segment 3 kept unless --retranslate
+    assert (
+        '<mrk mtype="seg" mid="4">HET  GELD' in u2 and '<mrk mtype="seg" mid="5">2024</mrk>' in u2
+    )
+    assert 'state="needs-review-translation"' in u2  # some of it is machine translation
+    assert '<note from="reviewer">Segment 3 approved.</note>' in u2
+    assert "segment 4: note u2/4" in u2
+    u5 = between(out, '<trans-unit id="u5"', "</trans-unit>")
+    assert '<mrk mtype="seg" mid="11">DE  <x id="5" ctype="image"/>F-16' in u5
+    u6 = between(out, '<trans-unit id="u6"', "</trans-unit>")
+    assert ("Au revoir" in u6) != retranslate
+    units = oracle(out, "1.2")
+    assert len(units) == 6
+    assert [bool(unit.target) for unit in units] == [True, True, True, False, True, True]
+    assert "WOORDVOERDER. BEL ONS." in units[2].target  # both segments, as the reader joins them
+
+
+def test_a_segmented_unit_from_memory_alone_is_an_exact_match():
+    document = read_xliff(JOB_SEG)
+    index = {unit.id: i for i, unit in enumerate(document.units)}
+    out = document.render(
+        {index["u1/1"]: Fill("Un.", "memory", "a"), index["u1/2"]: Fill("Deux.", "memory", "b")},
+        "fr",
+    )
+    u1 = between(out, '<trans-unit id="u1"', "</trans-unit>")
+    assert 'state="translated" state-qualifier="exact-match"' in u1
+    assert '<note from="mt">segment 1: a\nsegment 2: b</note>' in u1
+    schema("1.2").validate(out)

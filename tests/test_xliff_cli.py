@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -140,3 +141,117 @@ def test_a_file_without_target_language_needs_to(tmp_path, tiny_model_dir):
     assert written.count('subState="mt:machine-translation"') == 4
     assert "L'argent" not in written and 'state="translated"' not in written
     schema("2.0").validate(written)
+
+
+@pytest.fixture
+def mixed_folder(tmp_path: Path) -> Path:
+    """A folder as a ministry keeps one: a release and its translation, CAT jobs beside them."""
+    folder = tmp_path / "docs"
+    (folder / "jobs").mkdir(parents=True)
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    for name in ("release.nl.txt", "release.fr.txt"):
+        shutil.copy(examples / name, folder / name)
+    job = (DATA / "release-12.nl.xlf").read_text(encoding="utf-8")
+    (folder / "jobs" / "r12.fr.xlf").write_text(job, encoding="utf-8")  # returned, 4 units empty
+    (folder / "jobs" / "r13.sdlxliff").write_text(job, encoding="utf-8")  # Trados's extension
+    (folder / "jobs" / "r14.xml").write_text(job, encoding="utf-8")  # XLIFF by its content
+    (folder / "jobs" / "settings.xml").write_text("<settings/>\n", encoding="utf-8")  # not XLIFF
+    # mt translate's input beside its output: only the output is checked
+    (folder / "jobs" / "r15.nl.xlf").write_text(job, encoding="utf-8")
+    (folder / "jobs" / "r15.fr.xlf").write_text(job, encoding="utf-8")
+    return folder
+
+
+CHECKED_JOBS = ("r12.fr.xlf", "r13.sdlxliff", "r14.xml", "r15.fr.xlf")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "shows"),
+    [
+        ("text", lambda out, path: f"{path}:" in out),
+        ("json", lambda out, path: str(path) in {f["target"] for f in json.loads(out)["files"]}),
+        ("junit", lambda out, path: f'file="{path}"' in out or str(path) in out),
+        ("github", lambda out, path: f"file={path}," in out),
+    ],
+)
+def test_check_a_folder_checks_its_xliff_beside_its_documents(mixed_folder, fmt, shows):
+    result = run(["check", str(mixed_folder), "--format", fmt, "--no-glossary"])
+    assert result.exit_code == 1, result.output  # the jobs' empty units: segment-missing
+    out = result.stdout
+    for name in CHECKED_JOBS:
+        assert shows(out, mixed_folder / "jobs" / name), name
+    assert shows(out, mixed_folder / "release.fr.txt") or fmt != "json"
+    for name in ("r15.nl.xlf", "settings.xml"):
+        assert str(mixed_folder / "jobs" / name) not in out
+    assert "segment-missing" in out
+    assert re.search(r'unit (")2"|(\\")2\\"|(&quot;)2&quot;', out)  # a finding names its unit
+
+
+def test_check_a_folder_counts_every_pair(mixed_folder):
+    result = run(["check", str(mixed_folder), "--format", "json", "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    files = {Path(f["target"]).name: f for f in report["files"]}
+    assert set(files) == {"release.fr.txt", *CHECKED_JOBS}
+    for name in CHECKED_JOBS:
+        assert files[name]["segments"] == 5  # units with words that may be translated
+        missing = [f for f in files[name]["findings"] if f["code"] == "segment-missing"]
+        assert len(missing) == 4  # units 1, 2, 4 and 6 have no target
+    assert files["release.fr.txt"]["segments"] == 11
+
+    only_jobs = run(["check", str(mixed_folder / "jobs"), "--format", "json", "--fail-on=never"])
+    assert only_jobs.exit_code == 0, only_jobs.output  # a folder of XLIFF files alone
+    assert len(json.loads(only_jobs.stdout)["files"]) == len(CHECKED_JOBS)
+
+
+def test_translate_a_segmented_job_then_check_it(tmp_path, job_model):
+    job = tmp_path / "release-31.nl.xlf"
+    shutil.copy(DATA / "release-31.nl.xlf", job)
+    memory = tmp_path / "m.tmx"
+    entries = [MemoryEntry("Bel ons.", "Appelez-nous.", "fr", "r30.md", 9)]
+    memory.write_text(write_tmx(entries), encoding="utf-8")
+    base = ["translate", str(job), f"--model=fr={job_model}", "--backend=torch"]
+    base += ["--max-new-tokens=12", "--no-cache", "--memory", str(memory), "--json"]
+    result = run(base)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["memory_hits"] == 1 and summary["files"][0]["units"] == 7  # the segments
+    output = tmp_path / "release-31.fr.xlf"
+    text = output.read_text(encoding="utf-8")
+    only_added(job.read_text(encoding="utf-8"), text)
+    schema("1.2").validate(text)
+    written = {unit.id: unit for unit in read_xliff(output).units}
+    assert written["u3/7"].target.text == "Appelez-nous."
+    assert written["u2/3"].target.text == spell("Lisez le rapport<1/>sur le site.")  # kept
+    for unit in written.values():  # every segment to translate has one, its codes intact
+        if unit.translatable and unit.has_words:
+            assert unit.target is not None, unit.id
+            for placeholder in unit.source.protected:
+                assert placeholder in unit.target.text, (unit.id, placeholder)
+    for mid in ("1", "2", "4", "6", "7", "10", "11"):
+        assert text.count(f'<mrk mtype="seg" mid="{mid}">') == 2  # seg-source and target
+    assert "segment 7: mt: exact match from the translation memory (r30.md:9)" in text
+
+    check = run(["check", str(output), "--format", "json", "--fail-on", "never"])
+    assert check.exit_code == 0, check.output
+    report = json.loads(check.stdout)["files"][0]
+    assert report["segments"] == 9  # the segments with words (u1-u3, u5) and u6 whole
+    for finding in report["findings"]:
+        assert re.match(r'unit "u\d+"(, segment "\d+")?: ', finding["message"]), finding
+
+    again = run([*base, "--retranslate", "--overwrite"])
+    assert again.exit_code == 0, again.output
+    written = {unit.id: unit for unit in read_xliff(output).units}
+    assert (
+        "Lisez" not in written["u2/3"].target.text and "Au revoir" not in written["u6"].target.text
+    )
+    schema("1.2").validate(output.read_text(encoding="utf-8"))
+
+
+def test_check_names_the_unit_and_segment(tmp_path):
+    job = tmp_path / "release-31.fr.xlf"
+    shutil.copy(DATA / "release-31.nl.xlf", job)
+    result = run(["check", str(job), "--no-glossary"])
+    assert result.exit_code == 1
+    assert 'unit "u2", segment "4": ' in result.stdout and "segment-missing" in result.stdout
+    assert 'unit "u6": ' not in result.stdout  # translated whole

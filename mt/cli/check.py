@@ -32,7 +32,8 @@ FAIL_ON_LEVELS = ("error", "warning", "info", "never")
 _EPILOG = """\b
 Examples:
   mt check release.nl.md release.fr.md release.de.md
-  mt check docs/                       # every <stem>.<lang>.<ext> beside its <stem>.nl.<ext>
+  mt check docs/                       # every <stem>.<lang>.<ext> beside its <stem>.nl.<ext>,
+                                       # and every XLIFF file (.xlf, .xliff, .sdlxliff, .xml)
   mt check release.fr.md               # the source release.nl.md is found beside it
   mt check --format junit -o mt-check.xml docs/
   mt check docs/ --baseline mt-check-baseline.json   # fail on findings it does not accept
@@ -113,7 +114,8 @@ def command(
     missing segments, and structure.
 
     PATHS is SOURCE TRANSLATION... (the language from <stem>.<lang>.<ext> or --lang), or folders and
-    files whose pairs are found by that naming.
+    files whose pairs are found by that naming. XLIFF files, named or in the folders, are checked
+    pair by pair (a folder's job.nl.xlf beside its job.fr.xlf: the translation only).
     """
     from mt.documents.alignment import find_pairs
     from mt.qa.reporting import CheckRun, render, verdict
@@ -126,12 +128,11 @@ def command(
         baseline_path = Path(config.baseline)
     if write_baseline and baseline_path is None:
         raise click.UsageError("--write-baseline needs --baseline FILE (or baseline in [check])")
-    from mt.documents.xliff import is_xliff
+    from mt.documents.xliff import xliff_files
 
-    # an XLIFF file holds its pairs; the other paths pair as documents do
-    bilingual = [path for path in paths if is_xliff(path) and not path.is_dir()]
-    others = [path for path in paths if path not in bilingual]
-    pairs = find_pairs(others, lang) if others else []
+    # an XLIFF file (named, or in a folder) holds its pairs; the other paths pair as documents do
+    bilingual, others = xliff_files(paths)
+    pairs = find_pairs(others, lang, required=not bilingual) if others else []
     baseline = None
     if baseline_path is not None and not write_baseline:  # a broken one fails before the checks
         from mt.qa.baseline import read_baseline

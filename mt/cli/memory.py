@@ -58,14 +58,14 @@ def build(
     from mt.cli.check import _check_config
     from mt.documents import write_atomic
     from mt.documents.alignment import find_pairs
-    from mt.documents.xliff import is_xliff
+    from mt.documents.xliff import xliff_files
     from mt.terminology.glossary import load_glossary
     from mt.translation.memory import build_memory, write_tmx
 
-    # an XLIFF file (a job a translator returned) holds its pairs; other paths pair as mt check's
-    bilingual = [path for path in paths if is_xliff(path) and not path.is_dir()]
-    others = [path for path in paths if path not in bilingual]
-    pairs = find_pairs(others, lang) if others else []
+    # an XLIFF file (a job a translator returned; named or in a folder) holds its pairs; other
+    # paths pair as mt check's
+    bilingual, others = xliff_files(paths)
+    pairs = find_pairs(others, lang, required=not bilingual) if others else []
     config = _check_config(None)
     glossary = None
     if not no_glossary and "terminology" in config.enabled:

@@ -171,13 +171,16 @@ class _Translations:
         return by_source.get(source, [])
 
 
-def find_pairs(paths: Sequence[Path], lang: str | None = None) -> list[tuple[Path, Path, str]]:
+def find_pairs(
+    paths: Sequence[Path], lang: str | None = None, *, required: bool = True
+) -> list[tuple[Path, Path, str]]:
     """(source, translation, language) for the paths given on the command line.
 
     ``SOURCE TRANSLATION...``: the first file is the source when it is Dutch (``release.nl.txt``) or
     when ``--lang`` names the translations' language. Otherwise each path is a folder (searched for
     ``<stem>.<lang>.<ext>`` translations), a translation (its source is found beside it) or a source
-    (its translations are found beside it). Problems are collected and raised together.
+    (its translations are found beside it). Problems are collected and raised together; finding
+    no pair at all is one, unless not ``required`` (folders that hold XLIFF files only).
     """
     from mt.documents import language_of
 
@@ -259,7 +262,7 @@ def find_pairs(paths: Sequence[Path], lang: str | None = None) -> list[tuple[Pat
                 pairs[(sources[0], document)] = document_lang
     if problems:
         raise _together(problems)
-    if not pairs:
+    if not pairs and required:
         shown = ", ".join(str(path) for path in paths)
         raise InputError(
             f"no translations to check in {shown}: name them <stem>.<lang>.<ext> beside a "

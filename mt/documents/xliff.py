@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +41,9 @@ if TYPE_CHECKING:
 
 XLIFF_1 = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF_2 = "urn:oasis:names:tc:xliff:document:2.0"
-EXTENSIONS = (".xlf", ".xliff")
+EXTENSIONS = (".xlf", ".xliff", ".sdlxliff")  # (.sdlxliff: Trados Studio's XLIFF 1.2)
+# An extension that may or may not be XLIFF: the file's own start says (its root element)
+SNIFFED = (".xml",)
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # How a unit's target was made, and how each version says so (the note names it too).
@@ -61,8 +63,72 @@ _PAIRS = {XLIFF_1: {"g", "mrk"}, XLIFF_2: {"pc", "mrk"}}
 
 
 def is_xliff(path: Path | str) -> bool:
-    """Whether the file's extension says XLIFF (``.xlf``, ``.xliff``)."""
-    return Path(path).suffix.lower() in EXTENSIONS
+    """Whether the file is XLIFF: its extension says so (``.xlf``, ``.xliff``, ``.sdlxliff``), or,
+    for an ``.xml`` file, its root element is an ``<xliff>`` of the 1.2 or 2.x namespace."""
+    suffix = Path(path).suffix.lower()
+    if suffix in EXTENSIONS:
+        return True
+    return suffix in SNIFFED and _looks_like_xliff(Path(path))
+
+
+# The root start tag of an XLIFF file, after the declaration, comments and a doctype.
+_XLIFF_ROOT = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*"
+    rb"<(?:\w+:)?xliff\b[^>]*urn:oasis:names:tc:xliff:document:",
+    re.DOTALL,
+)
+
+
+def _looks_like_xliff(path: Path) -> bool:
+    """Whether the first 8 KiB of ``path`` open an XLIFF root (UTF-8 or ASCII; a file in another
+    encoding is not taken for XLIFF by its content)."""
+    try:
+        with path.open("rb") as file:
+            start = file.read(8192)
+    except OSError:
+        return False
+    return _XLIFF_ROOT.match(start) is not None
+
+
+def xliff_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """The XLIFF files among ``paths`` (named, or found in the folders named) and the other paths
+    (the folders too: they may hold documents as well).
+
+    In a folder, a job named as a Dutch source (``job.nl.xlf``) beside its translation
+    (``job.fr.xlf``, what ``mt translate`` writes) is left out, as a ``release.nl.md`` is not
+    checked on its own: the translation holds the same sources. Named, every file counts.
+    """
+    from mt.core.files import walk_files
+
+    found: list[Path] = []
+    others: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            others.append(path)
+            files = [file for file in walk_files(path) if is_xliff(file)]
+            found.extend(file for file in files if not _translated_beside(file, files))
+        elif is_xliff(path):
+            found.append(path)
+        else:
+            others.append(path)
+    return list(dict.fromkeys(found)), others
+
+
+def _translated_beside(path: Path, files: Sequence[Path]) -> bool:
+    """Whether ``path`` is a ``<stem>.nl.<ext>`` job with a ``<stem>.<lang>.<ext>`` among
+    ``files`` beside it."""
+    from mt.documents import SOURCE_LANG, language_of
+
+    if language_of(path) != SOURCE_LANG:
+        return False
+    stem = path.name[: -len(path.suffix) - len(".nl")]
+    return any(
+        other.parent == path.parent
+        and other.suffix == path.suffix
+        and other.name[: -len(other.suffix) - 3] == stem
+        and language_of(other) not in (None, SOURCE_LANG)
+        for other in files
+    )
 
 
 @dataclass(frozen=True)
@@ -82,6 +148,7 @@ class XliffUnit:
     translatable: bool  # False for translate="no" (here or on a group or file)
     state: str  # the state already there ("" when none)
     target_line: int | None = None
+    segment: str = ""  # 1.2 <seg-source>: the mid of this <mrk mtype="seg"> (id is "unit/mid")
     # what render needs: the source as a one-unit document whose template is the source's
     # content (None: nothing to translate), and where the edits go
     _content: Document | None = field(default=None, repr=False, compare=False)
@@ -144,13 +211,21 @@ class XliffDocument:
             )
         notes: dict[int, list[str]] = {}  # a 2.x unit with several segments gets one note
         note_where: dict[int, _Where] = {}
+        segmented: dict[int, dict[str, tuple[str, str]]] = {}  # 1.2 <seg-source> units
         for index, fill in sorted(fills.items()):
             unit = self.units[index]
             where: _Where = unit._where
             content = self._target_content(unit, fill.translation)
-            edits.extend(where.target_edits(content, fill.origin, self.namespace, self.text))
-            notes.setdefault(where.note_key, []).append(fill.note)
+            note = fill.note
+            if where.segmented is not None:
+                segmented.setdefault(where.note_key, {})[unit.segment] = (content, fill.origin)
+                note = f"segment {unit.segment}: {note}" if note else ""
+            else:
+                edits.extend(where.target_edits(content, fill.origin, self.namespace, self.text))
+            notes.setdefault(where.note_key, []).append(note)
             note_where[where.note_key] = where
+        for key, filled in segmented.items():
+            edits.extend(note_where[key].segmented_edits(filled, self.text))
         for key, texts in notes.items():
             edits.append(note_where[key].note_edit(texts, self.namespace, self.text))
         return _apply(self.text, edits)
@@ -214,6 +289,7 @@ class _Where:
     note_before: bool  # 2.x: the new <notes> goes before the element at note_at
     old_note: _Span | None  # the note mt wrote on an earlier run, replaced
     notes_end: int | None  # 2.x: the start of </notes> when the unit has notes
+    segmented: _Segmented | None = None  # 1.2: the unit's <seg-source> segments
 
     def target_edits(self, content: str, origin: str, namespace: str, text: str) -> list[_Edit]:
         if namespace == XLIFF_1:
@@ -235,6 +311,46 @@ class _Where:
             edits.extend(_fill_target(self.target, self.target.start_tag(text), content, text))
         return edits
 
+    def segmented_edits(self, filled: Mapping[str, tuple[str, str]], text: str) -> list[_Edit]:
+        """The edits of a 1.2 unit with a ``<seg-source>``: each filled segment's content (by its
+        ``mid``) in the target's ``<mrk mtype="seg">`` of that ``mid``, and the target's state
+        (machine translation if any segment is). With no target (or an empty one), the target is
+        written whole from the ``<seg-source>``: its text between segments as it is, a segment
+        without words (a figure, codes) copied, one not filled left empty."""
+        segmented = self.segmented
+        assert segmented is not None
+        origin = "mt" if any(origin == "mt" for _, origin in filled.values()) else "memory"
+        states = _STATES_1[origin]
+        if self.target is None or not segmented.target_marks:
+            content = segmented.new_target(filled, text)
+            if self.target is None:
+                attributes = "".join(f' {name}="{value}"' for name, value in states.items())
+                new = f"{_newline(self.indent)}<target{attributes}>{content}</target>"
+                return [_Edit(self.after_source, self.after_source, new)]
+            tag = _set_attributes(self.target.start_tag(text), states)
+            return _fill_target(self.target, tag, content, text)
+        tag = _set_attributes(self.target.start_tag(text), states)
+        edits = [_Edit(self.target.start, self.target.tag_end, tag)]
+        marks = dict(segmented.target_marks)
+        previous = self.target.tag_end  # a segment the target lacks goes after the one before
+        for mid, source_mark in segmented.segments:
+            mark = marks.get(mid)
+            if mid in filled:
+                content = filled[mid][0]
+                if mark is None:
+                    opened = _opened(source_mark.start_tag(text))
+                    new = f"{opened}{content}{_closing(source_mark, text)}"
+                    edits.append(_Edit(previous, previous, new))
+                elif mark.empty:
+                    opened = _opened(mark.start_tag(text))
+                    new = f"{opened}{content}{_closing(mark, text)}"
+                    edits.append(_Edit(mark.start, mark.end, new))
+                else:
+                    edits.append(_Edit(mark.tag_end, mark.close_start, content))
+            if mark is not None:
+                previous = mark.end
+        return edits
+
     def note_edit(self, texts: Sequence[str], namespace: str, text: str) -> _Edit:
         body = _escape("\n".join(t for t in texts if t))
         if namespace == XLIFF_1:
@@ -249,6 +365,46 @@ class _Where:
         close = _newline(self.note_indent)
         block = f"<notes>{inner}{note}{close}</notes>{close}"
         return _Edit(self.note_at, self.note_at, block)
+
+
+@dataclass(frozen=True)
+class _Segmented:
+    """A 1.2 unit's ``<seg-source>`` (its content the model of a new target), its segments (the
+    ``<mrk mtype="seg">`` s, by ``mid``) and those of its target."""
+
+    seg_source: _Span
+    segments: tuple[tuple[str, _Span], ...]  # (mid, its mrk in the seg-source), in order
+    target_marks: tuple[tuple[str, _Span], ...]  # (mid, its mrk in the target)
+    wordless: frozenset[str]  # the mids of segments with nothing to translate (copied)
+
+    def new_target(self, filled: Mapping[str, tuple[str, str]], text: str) -> str:
+        out: list[str] = []
+        position = self.seg_source.tag_end
+        for mid, mark in self.segments:
+            out.append(text[position : mark.start])
+            if mid in filled:
+                inner = filled[mid][0]
+            elif mid in self.wordless and not mark.empty:
+                inner = text[mark.tag_end : mark.close_start]
+            else:
+                inner = ""
+            out.append(f"{_opened(mark.start_tag(text))}{inner}{_closing(mark, text)}")
+            position = mark.end
+        out.append(text[position : self.seg_source.close_start])
+        return "".join(out)
+
+
+def _opened(tag: str) -> str:
+    """The start tag ``tag`` as the start of an element with content (``<mrk/>``: ``<mrk>``)."""
+    return tag[: -len("/>")].rstrip() + ">" if tag.endswith("/>") else tag
+
+
+def _closing(span: _Span, text: str) -> str:
+    """The end tag of the element at ``span`` (made from its name when it was empty)."""
+    if not span.empty:
+        return text[span.close_start : span.end]
+    name = re.match(r"<([^\s/>]+)", span.start_tag(text))
+    return f"</{name.group(1) if name else 'mrk'}>"
 
 
 def _fill_target(span: _Span, tag: str, content: str, text: str) -> list[_Edit]:
@@ -506,14 +662,58 @@ class _Reader:
             old_note=self.span(old_note) if old_note is not None else None,
             notes_end=None,
         )
-        self.add(
-            unit.get("id", ""),
-            source,
-            target,
-            translate,
-            target.get("state", "") if target is not None else "",
-            where,
+        state = target.get("state", "") if target is not None else ""
+        marks = self.segment_marks(seg_source[0]) if seg_source else []
+        target_marks = self.segment_marks(target) if target is not None else []
+        # Segmented (Trados, memoQ): each <mrk mtype="seg"> a unit, its target the target's mrk
+        # of the same mid. A target that holds text outside such marks was not written by
+        # segment: the unit is read whole, as one without <seg-source>.
+        if marks and (target is None or target_marks or not _has_text(target, target.text or "")):
+            self.add_segments(unit, seg_source[0], marks, target, target_marks, translate, where)
+            return
+        self.add(unit.get("id", ""), source, target, translate, state, where)
+
+    def segment_marks(self, element: etree._Element) -> list[etree._Element]:
+        """The ``<mrk mtype="seg">`` s in ``element`` (not those inside another)."""
+        marks = []
+        for mark in element.iter(f"{{{XLIFF_1}}}mrk"):
+            if mark.get("mtype") == "seg" and not any(mark in set(outer.iter()) for outer in marks):
+                marks.append(mark)
+        return marks
+
+    def add_segments(
+        self,
+        unit: etree._Element,
+        seg_source: etree._Element,
+        marks: list[etree._Element],
+        target: etree._Element | None,
+        target_marks: list[etree._Element],
+        translate: bool,
+        where: _Where,
+    ) -> None:
+        by_mid = {mark.get("mid", ""): mark for mark in target_marks}
+        first = len(self.units)
+        for mark in marks:
+            mid = mark.get("mid", "")
+            self.add(
+                f"{unit.get('id', '')}/{mid}",
+                mark,
+                by_mid.get(mid),
+                translate,
+                target.get("state", "") if target is not None else "",
+                where,
+                segment=mid,
+            )
+        segmented = _Segmented(
+            self.span(seg_source),
+            tuple((mark.get("mid", ""), self.span(mark)) for mark in marks),
+            tuple((mid, self.span(mark)) for mid, mark in by_mid.items()),
+            frozenset(unit.segment for unit in self.units[first:] if not unit.has_words),
         )
+        for index in range(first, len(self.units)):
+            self.units[index] = replace(
+                self.units[index], _where=replace(where, segmented=segmented)
+            )
 
     # --- 2.x -------------------------------------------------------------------------------------
 
@@ -578,6 +778,7 @@ class _Reader:
         translate: bool,
         state: str,
         where: _Where,
+        segment: str = "",
     ) -> None:
         builder = _Builder()
         numbers = _Numbers()
@@ -602,6 +803,7 @@ class _Reader:
                 translate,
                 state,
                 target.sourceline if target is not None else None,
+                segment,
                 content,
                 where,
             )
@@ -693,4 +895,5 @@ __all__ = [
     "parse_xliff",
     "parse_xml",
     "read_xliff",
+    "xliff_files",
 ]

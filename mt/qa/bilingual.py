@@ -1,10 +1,13 @@
 """Checks of bilingual files: an XLIFF file holds each Dutch source beside its translation, so its
 pairs need no alignment. Each unit with a target is one :class:`~mt.qa.check.SegmentPair`, located
 at the lines of its ``<source>`` and ``<target>``; a unit to translate that has no target yet is a
-``segment-missing`` finding, and units marked ``translate="no"`` are not checked."""
+``segment-missing`` finding, and units marked ``translate="no"`` are not checked. Each finding's
+message names its unit (``unit "4": ...``; a segment of a segmented unit: ``unit "4", segment
+"2": ...``) so that a translator finds it in the CAT tool, which shows ids rather than lines."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,8 +53,18 @@ def check_xliff(
         terms = None
         if glossary is not None and target is not None and "terminology" in config.enabled:
             terms = glossary.requirements(unit.source.text, target_lang)
-        findings.extend(check_segment(pair, target_lang, terms, config))
+        where = _unit_name(unit.id, unit.segment)
+        findings.extend(
+            replace(finding, message=f"{where}: {finding.message}")
+            for finding in check_segment(pair, target_lang, terms, config)
+        )
     return PairReport(document.source, document.source, target_lang, segments, tuple(findings))
+
+
+def _unit_name(unit_id: str, segment: str) -> str:
+    if segment:  # (a segmented 1.2 unit: the id is "unit/mid")
+        return f'unit "{unit_id.removesuffix("/" + segment)}", segment "{segment}"'
+    return f'unit "{unit_id}"'
 
 
 __all__ = ["check_xliff"]

@@ -338,6 +338,8 @@ def _unit_pairs(
         if progress is not None:
             progress("aligning releases", done, total)
         document = read_xliff(path)
+        if not any(unit.target is not None for unit in document.units):
+            continue  # (a job not translated yet, found in a folder: nothing to give)
         if document.target_lang is None:
             raise InputError("the file names no target language", Location(path))
         for unit in document.units:
