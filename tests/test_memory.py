@@ -220,3 +220,152 @@ def test_build_from_a_returned_xliff_job(tmp_path):
     assert (entry.lang, entry.document, entry.line) == ("fr", str(job), 21)
     assert entry.target.startswith("Lisez le rapport complet")
     assert valid_tmx(memory)
+
+
+ROME = "De Coalitie vergadert in Rome."
+
+
+@pytest.mark.parametrize(
+    ("files", "kept", "conflicts"),
+    [
+        # one TMX holding two translations of a sentence: the earlier tu wins
+        (
+            [[("La Coalition se réunit à Rome.", "fr"), ("La coalition siège à Rome.", "fr")]],
+            "La Coalition se réunit à Rome.",
+            1,
+        ),
+        # across --memory files: the first file wins
+        (
+            [[("La coalition siège à Rome.", "fr")], [("La Coalition se réunit à Rome.", "fr")]],
+            "La coalition siège à Rome.",
+            1,
+        ),
+        # the same translation twice (whitespace aside), or another language: no conflict
+        (
+            [
+                [("La Coalition se réunit à Rome.", "fr")],
+                [("La  Coalition se réunit à Rome. ", "fr"), ("Die Koalition tagt in Rom.", "de")],
+            ],
+            "La Coalition se réunit à Rome.",
+            0,
+        ),
+    ],
+    ids=["one-file", "two-files", "none"],
+)
+def test_conflicts_are_counted_and_the_first_wins(tmp_path, files, kept, conflicts):
+    from mt.translation.memory import describe_conflicts, load_memories
+
+    paths = []
+    for number, entries in enumerate(files):
+        path = tmp_path / f"m{number}.tmx"
+        path.write_text(
+            write_tmx([MemoryEntry(ROME, target, lang, "r.md", 3) for target, lang in entries]),
+            encoding="utf-8",
+        )
+        paths.append(path)
+    memory = load_memories(paths)
+    assert memory.lookup(ROME, "fr").target == kept
+    assert memory.conflicts == conflicts == len(memory.conflicting)
+    if conflicts:
+        (conflict,) = memory.conflicting
+        assert conflict.kept.target == kept and conflict.kept_from == str(paths[0])
+        text = describe_conflicts(memory.conflicting)
+        assert text.startswith("1 Dutch sentence with different translations (1 set aside)")
+        assert f"kept from {paths[0]} (1)" in text and repr(kept) in text
+
+
+def conflicting_memories(tmp_path: Path) -> tuple[Path, Path]:
+    first, second = tmp_path / "2024.tmx", tmp_path / "2023.tmx"
+    first.write_text(
+        write_tmx(
+            [
+                MemoryEntry(ROME, "La Coalition se réunit à Rome.", "fr", "r24.md", 3),
+                MemoryEntry("Rome is mooi.", "Rome est belle.", "fr"),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    second.write_text(
+        write_tmx(
+            [
+                MemoryEntry(ROME, "La coalition siège à Rome.", "fr", "r23.md", 5),
+                MemoryEntry("Rome is mooi.", "Rome ist schön.", "de"),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    return first, second
+
+
+def test_translate_warns_once_of_the_conflicts(tmp_path, any_model_dir):
+    first, second = conflicting_memories(tmp_path)
+    source = tmp_path / "r.nl.txt"
+    source.write_text(f"{ROME}\n\nRome is mooi.\n", encoding="utf-8")
+    result = run(
+        ["translate", str(source), "--to", "fr", f"--model=fr={any_model_dir}", "--backend=torch"]
+        + ["--memory", str(first), "--memory", str(second), "--no-cache", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["memory_conflicts"] == 1 and summary["memory_hits"] == 2
+    warnings = [w for w in summary["warnings"] if "different translations" in w]
+    assert len(warnings) == 1 and f"kept from {first} (1)" in warnings[0]
+    assert result.stderr.count("different translations") == 1
+    written = (tmp_path / "r.fr.txt").read_text(encoding="utf-8")
+    assert "La Coalition se réunit à Rome." in written and "siège" not in written
+
+
+def test_build_reports_conflicts(tmp_path):
+    folder = tmp_path / "archive"
+    for year, french in (
+        ("2023", "La coalition siège à Rome."),
+        ("2024", "La Coalition se réunit à Rome."),
+    ):
+        (folder / year).mkdir(parents=True)
+        (folder / year / "r.nl.txt").write_text(f"{ROME}\n", encoding="utf-8")
+        (folder / year / "r.fr.txt").write_text(f"{french}\n", encoding="utf-8")
+    memory = tmp_path / "m.tmx"
+    args = ["memory", "build", str(folder), "-o", str(memory), "--no-glossary"]
+    result = run([*args, "--json"])
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.stdout)
+    assert counts["entries"] == 2 and counts["conflicts"] == 1
+    (conflict,) = counts["conflicting"]
+    assert conflict["source"] == ROME and conflict["lang"] == "fr"
+    assert conflict["kept"]["target"] == "La coalition siège à Rome."  # 2023 is met first
+    assert conflict["kept"]["document"] == str(folder / "2023" / "r.nl.txt")
+    assert conflict["other"]["target"] == "La Coalition se réunit à Rome."
+    assert valid_tmx(memory) and len(read_tmx(memory)) == 2  # both written
+
+    text = run(args)
+    assert text.exit_code == 0
+    assert "1 Dutch sentence with different translations (1 set aside)" in text.stderr
+    assert "'La coalition siège à Rome.'" in text.stderr
+
+
+@pytest.mark.parametrize(
+    ("output", "rows", "message"),
+    [
+        ("all.tmx", 4, "all written, in order"),
+        ("fr.csv", 3, "only the first written"),  # the header, then one row per sentence
+    ],
+)
+def test_export_keeps_or_names_the_conflicts(tmp_path, output, rows, message):
+    first, second = conflicting_memories(tmp_path)
+    target = tmp_path / output
+    result = run(["memory", "export", str(first), str(second), "-o", str(target), "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    assert "1 Dutch sentence with different translations" in result.stderr
+    assert message in result.stderr
+    if output.endswith(".tmx"):
+        assert valid_tmx(target)
+        entries = read_tmx(target)
+        assert len(entries) == rows
+        from mt.translation.memory import load_memories
+
+        again = load_memories([target])  # read back, the same translation wins
+        assert again.lookup(ROME, "fr").target == "La Coalition se réunit à Rome."
+        assert again.conflicts == 1
+    else:
+        lines = target.read_text(encoding="utf-8").splitlines()
+        assert len(lines) == rows and f"{ROME},La Coalition se réunit à Rome." in lines

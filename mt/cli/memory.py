@@ -60,7 +60,7 @@ def build(
     from mt.documents.alignment import find_pairs
     from mt.documents.xliff import xliff_files
     from mt.terminology.glossary import load_glossary
-    from mt.translation.memory import build_memory, write_tmx
+    from mt.translation.memory import build_memory, describe_conflicts, write_tmx
 
     # an XLIFF file (a job a translator returned; named or in a folder) holds its pairs; other
     # paths pair as mt check's
@@ -87,14 +87,22 @@ def build(
         "excluded": result.excluded,
         "duplicates": result.duplicates,
         "entries": len(result.entries),
+        "conflicts": len(result.conflicts),
+        "conflicting": [conflict.as_dict() for conflict in result.conflicts],
     }
     if as_json:
-        click.echo(json.dumps(counts, indent=2))
+        click.echo(json.dumps(counts, indent=2, ensure_ascii=False))
     else:
         click.echo(
             f"wrote {output}: {len(result.entries)} translation units from {result.pairs} aligned "
             f"pairs in {result.documents} translations; {result.excluded} left out (mt check "
             f"errors), {result.duplicates} repeated sentence pairs kept once",
+            err=True,
+        )
+    if result.conflicts and not as_json:
+        click.echo(
+            f"mt: warning: {describe_conflicts(result.conflicts, shown=10)}\n"
+            "  (both are written; mt translate --memory uses the first; --json lists them all)",
             err=True,
         )
 
@@ -120,18 +128,24 @@ def build(
 def export(memories: tuple[Path, ...], output: Path, fmt: str | None, lang: str | None) -> None:
     """Write translation memories (TMX, merged in order) as one TMX, or as a two-column CSV.
 
+    A Dutch sentence translated differently (in one memory, or across them) is reported: a TMX
+    keeps every translation, in order (the first is the one mt translate uses); a CSV holds one
+    row per sentence, the first translation.
+
     \b
     Examples:
       mt memory export memory.tmx -o memory-fr.csv --lang fr
       mt memory export 2023.tmx 2024.tmx -o all.tmx
     """
     from mt.documents import write_atomic
-    from mt.translation.memory import load_memories, write_csv, write_tmx
+    from mt.translation.memory import describe_conflicts, load_memories, write_csv, write_tmx
 
     fmt = fmt or ("csv" if output.suffix.lower() == ".csv" else "tmx")
     memory = load_memories(list(memories))
+    conflicts = memory.conflicting
     if fmt == "tmx":
-        text = write_tmx(memory.entries)
+        # every translation, in order: the file read back resolves each conflict the same way
+        text = write_tmx(memory.all_entries)
     else:
         if lang is None:
             if len(memory.languages) > 1:
@@ -139,9 +153,20 @@ def export(memories: tuple[Path, ...], output: Path, fmt: str | None, lang: str 
                     f"the memory holds {', '.join(memory.languages)}: choose one with --lang"
                 )
             lang = memory.languages[0] if memory.languages else "fr"
+        # one row per sentence (a glossary or memory of a cloud MT service takes no two): the
+        # translation mt translate would use
         text = write_csv(memory.entries, lang)
+        conflicts = tuple(c for c in conflicts if c.kept.lang == lang)
     if str(output) == "-":
         click.echo(text, nl=False)
     else:
         write_atomic(output, text)
-        click.echo(f"wrote {output} ({len(memory)} entries)", err=True)
+        entries = len(memory.all_entries) if fmt == "tmx" else len(memory.entries)
+        click.echo(f"wrote {output} ({entries} entries)", err=True)
+    if conflicts:
+        what = (
+            "all written, in order (the first wins in mt translate)"
+            if fmt == "tmx"
+            else "only the first written"
+        )
+        click.echo(f"mt: warning: {describe_conflicts(conflicts, shown=10)}\n  ({what})", err=True)

@@ -142,6 +142,7 @@ def translate_xliff(
         },
         warnings=tuple(dict.fromkeys(translator.warnings)),
         memory_hits=sum(batch.memory_hits for batch in batches),
+        memory_conflicts=translator.memory.conflicts,
     )
 
 

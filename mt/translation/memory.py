@@ -74,23 +74,88 @@ class MemoryEntry:
     line: int | None = None  # its line there
 
 
+@dataclass(frozen=True)
+class MemoryConflict:
+    """One Dutch sentence with two translations in a memory: ``kept`` (the first met, the one a
+    lookup returns) and ``other`` (met later, never used for translation)."""
+
+    kept: MemoryEntry
+    other: MemoryEntry
+    kept_from: str = ""  # the TMX file of each ("" when not read from one)
+    other_from: str = ""
+
+    def describe(self) -> str:
+        def one(entry: MemoryEntry, origin: str) -> str:
+            where = [origin] if origin else []
+            if entry.document:
+                where.append(entry.document + (f":{entry.line}" if entry.line is not None else ""))
+            return f"{entry.target!r}" + (f" ({', '.join(where)})" if where else "")
+
+        return (
+            f"[{self.kept.lang}] {self.kept.source!r}: {one(self.kept, self.kept_from)} kept over "
+            f"{one(self.other, self.other_from)}"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        def one(entry: MemoryEntry, origin: str) -> dict[str, object]:
+            found = {"target": entry.target, "document": entry.document, "line": entry.line}
+            return {**found, "memory": origin} if origin else found
+
+        return {
+            "lang": self.kept.lang,
+            "source": self.kept.source,
+            "kept": one(self.kept, self.kept_from),
+            "other": one(self.other, self.other_from),
+        }
+
+
 class TranslationMemory:
-    """Entries by language and normalised source; the first of several translations wins (a
-    release's own translation is listed first when memories are given newest first)."""
+    """Entries by language and normalised source. **The first of several translations wins**:
+    the first file's before the next's, and in a file the earlier ``tu`` (a release's own
+    translation is listed first when memories are given newest first). The others are kept as
+    :class:`MemoryConflict` s, counted and named, never used; a translation that differs only in
+    whitespace or quotes is the same one."""
 
     def __init__(self, entries: Iterable[MemoryEntry] = ()) -> None:
         self._by_key: dict[tuple[str, str], MemoryEntry] = {}
-        self.conflicts = 0
+        self._origins: dict[tuple[str, str], str] = {}
+        self._seen: set[tuple[str, str, str]] = set()
+        self._all: list[MemoryEntry] = []
+        self._conflicts: list[MemoryConflict] = []
         for entry in entries:
             self.add(entry)
 
-    def add(self, entry: MemoryEntry) -> None:
+    def add(self, entry: MemoryEntry, origin: str = "") -> None:
+        """Add ``entry`` (read from the file ``origin``): a new sentence, a repeat (ignored), or
+        another translation of a sentence known (a conflict: kept apart, counted)."""
         key = (entry.lang, normalise(entry.source))
+        seen = (*key, normalise(entry.target))
+        if seen in self._seen:
+            return
+        self._seen.add(seen)
+        self._all.append(entry)
         known = self._by_key.get(key)
         if known is None:
             self._by_key[key] = entry
-        elif known.target != entry.target:
-            self.conflicts += 1
+            self._origins[key] = origin
+        else:
+            self._conflicts.append(MemoryConflict(known, entry, self._origins[key], origin))
+
+    @property
+    def conflicts(self) -> int:
+        """How many translations were set aside for a sentence that already had another."""
+        return len(self._conflicts)
+
+    @property
+    def conflicting(self) -> tuple[MemoryConflict, ...]:
+        """Each translation set aside, with the one kept, in the order met."""
+        return tuple(self._conflicts)
+
+    @property
+    def all_entries(self) -> list[MemoryEntry]:
+        """Every distinct entry in the order met, the conflicting translations included (what a
+        TMX export writes, so that the file read back resolves them the same way)."""
+        return list(self._all)
 
     def lookup(self, segment: str, lang: str) -> MemoryEntry | None:
         """The entry whose source equals ``segment`` once both are normalised, in ``lang``."""
@@ -104,6 +169,7 @@ class TranslationMemory:
 
     @property
     def entries(self) -> list[MemoryEntry]:
+        """The entry of each sentence that a lookup returns (the first met)."""
         return list(self._by_key.values())
 
     @property
@@ -181,8 +247,27 @@ def load_memories(paths: Sequence[Path | str]) -> TranslationMemory:
     memory = TranslationMemory()
     for path in paths:
         for entry in read_tmx(path):
-            memory.add(entry)
+            memory.add(entry, str(path))
     return memory
+
+
+def describe_conflicts(conflicts: Sequence[MemoryConflict], shown: int = 3) -> str:
+    """One paragraph for people: how many sentences have another translation set aside, which
+    file the kept ones come from, and the first ``shown`` of them."""
+    sentences = len({(c.kept.lang, normalise(c.kept.source)) for c in conflicts})
+    winners: dict[str, int] = {}
+    for conflict in conflicts:
+        winners[conflict.kept_from] = winners.get(conflict.kept_from, 0) + 1
+    origin = ", ".join(f"{name} ({count})" for name, count in winners.items() if name)
+    lines = [
+        f"{sentences} Dutch sentence{'s' if sentences != 1 else ''} with different translations "
+        f"({len(conflicts)} set aside); the first one met wins"
+        + (f", kept from {origin}" if origin else "")
+    ]
+    lines += [f"  {conflict.describe()}" for conflict in conflicts[:shown]]
+    if len(conflicts) > shown:
+        lines.append(f"  ... and {len(conflicts) - shown} more")
+    return "\n".join(lines)
 
 
 def write_tmx(entries: Iterable[MemoryEntry]) -> str:
@@ -255,6 +340,8 @@ class BuildResult:
     excluded: int  # pairs mt check flags at error
     documents: int  # (source, translation) files read
     duplicates: int = 0  # sentence pairs met before (the same source and translation), kept once
+    # sentences met before with another translation: both written (the first wins in a lookup)
+    conflicts: tuple[MemoryConflict, ...] = ()
 
 
 def build_memory(
@@ -277,6 +364,8 @@ def build_memory(
     config = config or CheckConfig()
     entries: list[MemoryEntry] = []
     seen: set[tuple[str, str, str]] = set()
+    first: dict[tuple[str, str], MemoryEntry] = {}  # each sentence's first translation
+    conflicts: list[MemoryConflict] = []
     kept = excluded = duplicates = 0
     total = len(pairs) + len(bilingual)
     for lang, s_unit, t_unit, source_name, target_name in _unit_pairs(
@@ -302,15 +391,21 @@ def build_memory(
         if len(sources) != len(targets) or len(sources) < 2:
             sources, targets = [s_unit.text], [t_unit.text]
         for a, b in zip(sources, targets, strict=True):
-            key = (lang, normalise(a), b.strip())
+            key = (lang, normalise(a), normalise(b))
             if key in seen:  # (a sentence every release repeats: one tu, the first)
                 duplicates += 1
                 continue
             seen.add(key)
-            entries.append(MemoryEntry(a.strip(), b.strip(), lang, source_name, s_unit.line))
+            entry = MemoryEntry(a.strip(), b.strip(), lang, source_name, s_unit.line)
+            entries.append(entry)
+            known = first.setdefault(key[:2], entry)
+            if known is not entry:  # (translated otherwise before: both written, reported)
+                conflicts.append(MemoryConflict(known, entry))
     if progress is not None:
         progress("aligning releases", total, total)
-    return BuildResult(tuple(entries), kept + excluded, excluded, total, duplicates)
+    return BuildResult(
+        tuple(entries), kept + excluded, excluded, total, duplicates, tuple(conflicts)
+    )
 
 
 def _unit_pairs(
@@ -349,9 +444,11 @@ def _unit_pairs(
 
 __all__ = [
     "BuildResult",
+    "MemoryConflict",
     "MemoryEntry",
     "TranslationMemory",
     "build_memory",
+    "describe_conflicts",
     "load_memories",
     "normalise",
     "read_tmx",

@@ -195,6 +195,15 @@ class Translator:
 
             paths = self.options.memories or _configured_memories(self.config)
             self._memory = load_memories(paths) if paths else TranslationMemory()
+            if self._memory.conflicts:  # (once: the memory is loaded once)
+                from mt.translation.memory import describe_conflicts
+
+                self.warnings.append(
+                    "the translation memories hold "
+                    + describe_conflicts(self._memory.conflicting)
+                    + "\n  (the first --memory file wins over the next, and in a file the "
+                    "earlier entry; mt memory export names them)"
+                )
         return self._memory
 
     def close(self) -> None:
@@ -645,6 +654,7 @@ class Translator:
             cache_hits=sum(batch.cache_hits for batch in batches),
             translated=sum(batch.translated for batch in batches),
             memory_hits=sum(batch.memory_hits for batch in batches),
+            memory_conflicts=self.memory.conflicts,
             fast_path=self._fast_path_counts(),
             timings={
                 "load_s": self.load_seconds,

@@ -111,6 +111,8 @@ class Summary:
     warnings: tuple[str, ...]
     stdout: str | None = None  # the translation when the output is "-"
     memory_hits: int = 0  # segments served by a translation memory (not counted as cache hits)
+    # translations the memories hold for a sentence that has another before them: never used
+    memory_conflicts: int = 0
 
     def as_dict(self) -> dict[str, object]:
         """The ``--json`` form (stable keys; a pipeline reads it)."""
@@ -160,6 +162,7 @@ class Summary:
             "segments": self.segments,
             "cache_hits": self.cache_hits,
             "memory_hits": self.memory_hits,
+            "memory_conflicts": self.memory_conflicts,
             "translated": self.translated,
             "fast_path": {lang: dict(counts) for lang, counts in self.fast_path.items()},
             "timings": {name: round(value, 3) for name, value in self.timings.items()},
