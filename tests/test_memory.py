@@ -75,9 +75,23 @@ def test_a_cat_tools_codes_are_not_text(tmp_path):
         "La <hi>Coalition</hi> se réunit.<ph>&lt;br/&gt;</ph></seg></tuv></tu></body></tmx>",
         encoding="utf-8",
     )
-    assert read_tmx(path) == [
-        MemoryEntry("De Coalitie vergadert.", "La Coalition se réunit.", "fr")
-    ]
+    (entry,) = read_tmx(path)
+    assert (entry.source, entry.target, entry.lang) == (
+        "De Coalitie vergadert.",
+        "La Coalition se réunit.",
+        "fr",
+    )
+    # the codes kept apart, as placeholders; the target's <br/> is its own (no x, not a pair)
+    assert entry.markup is not None
+    assert (entry.markup.source, entry.markup.target) == (
+        "De <1>Coalitie</1> vergadert.",
+        "La Coalition se réunit.<2/>",
+    )
+    assert dict(entry.markup.source_codes) == {"<1>": "<b>", "</1>": "</b>"}
+    memory = TranslationMemory([entry])
+    assert memory.lookup("De  Coalitie vergadert.", "fr").target == "La Coalition se réunit."
+    # a sentence with the markup: the <br/> has no place in it, so no match
+    assert memory.lookup("De <3>Coalitie</3> vergadert.", "fr") is None
 
 
 def broken_release(tmp_path: Path) -> tuple[Path, Path]:

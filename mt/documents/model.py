@@ -499,6 +499,18 @@ class _Builder:
 _OUTER_PAIR = re.compile(r"<(\d+)>(.*)</\1>", re.DOTALL)
 
 
+def inline_codes(document: Document) -> list[dict[str, str]]:
+    """Per unit of ``document`` (read with its template), each placeholder of its text and the
+    markup it stands for, as the source wrote it (``{"<1>": "**", "</1>": "**"}``)."""
+    slots = _slots(document.template)
+    return [
+        {markup.placeholder: _text_of(markup.markup) for markup in slot.markups}
+        if (slot := slots.get(index)) is not None
+        else {}
+        for index in range(len(document.units))
+    ]
+
+
 def _text_of(parts: Sequence[_Part]) -> str:
     return "".join(part if isinstance(part, str) else _text_of(_parts_of(part)) for part in parts)
 

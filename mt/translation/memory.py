@@ -23,16 +23,15 @@ import csv
 import io
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mt.core.errors import InputError, Location
+from mt.translation.inline import InlineCodes, ReadSeg, canonical, renumber, seg_xml
 
 if TYPE_CHECKING:
-    from lxml import etree
-
     from mt.documents import TextUnit
     from mt.qa.findings import CheckConfig
     from mt.terminology.glossary import Glossary
@@ -72,6 +71,9 @@ class MemoryEntry:
     lang: str
     document: str = ""  # the Dutch document it came from
     line: int | None = None  # its line there
+    # the inline markup of both sides (None: plain text): ``source`` and ``target`` above are the
+    # text without it, which a plain sentence matches
+    markup: InlineCodes | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class TranslationMemory:
 
     def __init__(self, entries: Iterable[MemoryEntry] = ()) -> None:
         self._by_key: dict[tuple[str, str], MemoryEntry] = {}
+        self._by_markup: dict[tuple[str, str], MemoryEntry] = {}  # by canonical marked source
         self._origins: dict[tuple[str, str], str] = {}
         self._seen: set[tuple[str, str, str]] = set()
         self._all: list[MemoryEntry] = []
@@ -129,11 +132,18 @@ class TranslationMemory:
         """Add ``entry`` (read from the file ``origin``): a new sentence, a repeat (ignored), or
         another translation of a sentence known (a conflict: kept apart, counted)."""
         key = (entry.lang, normalise(entry.source))
-        seen = (*key, normalise(entry.target))
+        markup = entry.markup
+        seen = (
+            (entry.lang, normalise(markup.source), normalise(markup.target))
+            if markup is not None
+            else (*key, normalise(entry.target))
+        )
         if seen in self._seen:
             return
         self._seen.add(seen)
         self._all.append(entry)
+        if markup is not None:
+            self._by_markup.setdefault((entry.lang, normalise(markup.source)), entry)
         known = self._by_key.get(key)
         if known is None:
             self._by_key[key] = entry
@@ -158,7 +168,21 @@ class TranslationMemory:
         return list(self._all)
 
     def lookup(self, segment: str, lang: str) -> MemoryEntry | None:
-        """The entry whose source equals ``segment`` once both are normalised, in ``lang``."""
+        """The entry whose source equals ``segment`` once both are normalised, in ``lang``.
+
+        A ``segment`` with inline markup (placeholders) matches an entry whose codes stand where
+        its own do, whatever their numbers; the entry comes back with its target in the
+        segment's numbers (so that the document's own markup is re-applied to it, as to a
+        machine translation). Else the text must match as it is (a plain sentence matches an
+        entry's text without its codes)."""
+        if "<" in segment and self._by_markup:
+            marked, order = canonical(segment)
+            if order:
+                entry = self._by_markup.get((lang, normalise(marked)))
+                if entry is not None and entry.markup is not None:
+                    target = renumber(entry.markup.target, order)
+                    if target is not None:
+                        return replace(entry, source=segment, target=target)
         return self._by_key.get((lang, normalise(segment)))
 
     def __len__(self) -> int:
@@ -184,8 +208,11 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 def read_tmx(path: Path | str) -> list[MemoryEntry]:
     """The Dutch-to-other pairs of a TMX file (any version 1.x): each ``tu`` gives one entry per
-    language beside Dutch; inline codes (``bpt``, ``ph``, ...) are read as their text."""
+    language beside Dutch; its text without the native codes of inline elements (``bpt``, ``ph``,
+    ...; a formatted sentence matches the plain one), and those codes as the entry's ``markup``
+    (:mod:`mt.translation.inline`)."""
     from mt.documents.xliff import parse_xml
+    from mt.translation.inline import pair_segs, read_seg
 
     path = Path(path)
     if not path.is_file():
@@ -202,44 +229,31 @@ def read_tmx(path: Path | str) -> list[MemoryEntry]:
         )
     entries = []
     for tu in root.iter("tu"):
-        variants: dict[str, str] = {}
+        variants: dict[str, ReadSeg] = {}
         for tuv in tu.iter("tuv"):
             lang = (tuv.get(_XML_LANG) or tuv.get("lang") or "").lower()
             lang = lang.replace("_", "-").partition("-")[0]
             seg = tuv.find("seg")
             if lang and seg is not None:
-                variants.setdefault(lang, _seg_text(seg))
+                variants.setdefault(lang, read_seg(seg))
         if SOURCE_LANG not in variants:
             continue
         props = {prop.get("type"): (prop.text or "") for prop in tu.iter("prop")}
         line = props.get("x-line", "")
+        source = variants[SOURCE_LANG]
         for lang, target in variants.items():
             if lang != SOURCE_LANG:
                 entries.append(
                     MemoryEntry(
-                        variants[SOURCE_LANG],
-                        target,
+                        source.text,
+                        target.text,
                         lang,
                         props.get("x-document", ""),
                         int(line) if line.isdigit() else None,
+                        pair_segs(source, target),
                     )
                 )
     return entries
-
-
-# TMX inline elements whose content is native code (a tool's formatting), not text
-_CODES = frozenset({"bpt", "ept", "it", "ph", "ut"})
-
-
-def _seg_text(element: etree._Element) -> str:
-    """A ``seg``'s text: ``hi`` and ``sub`` read through, the native codes of ``bpt``, ``ept``,
-    ``it``, ``ph`` and ``ut`` left out (a formatted sentence matches the plain one)."""
-    pieces = [element.text or ""]
-    for child in element:
-        if isinstance(child.tag, str) and child.tag not in _CODES:
-            pieces.append(_seg_text(child))
-        pieces.append(child.tail or "")
-    return "".join(pieces)
 
 
 def load_memories(paths: Sequence[Path | str]) -> TranslationMemory:
@@ -272,7 +286,8 @@ def describe_conflicts(conflicts: Sequence[MemoryConflict], shown: int = 3) -> s
 
 def write_tmx(entries: Iterable[MemoryEntry]) -> str:
     """TMX 1.4b (valid against the LISA DTD): one ``tu`` per entry, its document and line as
-    ``prop`` s, Dutch first."""
+    ``prop`` s, Dutch first; an entry's inline markup as TMX inline elements (``bpt``/``ept``,
+    ``ph``, ``it``) holding the native code."""
     from mt import __name__ as package
 
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
@@ -291,11 +306,25 @@ def write_tmx(entries: Iterable[MemoryEntry]) -> str:
             lines.append(f'      <prop type="x-document">{_escape(entry.document)}</prop>')
         if entry.line is not None:
             lines.append(f'      <prop type="x-line">{entry.line}</prop>')
-        for lang, text in ((SOURCE_LANG, entry.source), (entry.lang, entry.target)):
-            lines.append(f'      <tuv xml:lang="{lang}"><seg>{_escape(text)}</seg></tuv>')
+        for lang, seg in ((SOURCE_LANG, _source_seg(entry)), (entry.lang, _target_seg(entry))):
+            lines.append(f'      <tuv xml:lang="{lang}"><seg>{seg}</seg></tuv>')
         lines.append("    </tu>")
     lines += ["  </body>", "</tmx>", ""]
     return "\n".join(lines)
+
+
+def _source_seg(entry: MemoryEntry) -> str:
+    if entry.markup is None:
+        return _escape(entry.source)
+    codes = entry.markup
+    return seg_xml(codes.source, dict(codes.source_codes), codes.shared, _escape)
+
+
+def _target_seg(entry: MemoryEntry) -> str:
+    if entry.markup is None:
+        return _escape(entry.target)
+    codes = entry.markup
+    return seg_xml(codes.target, dict(codes.target_codes), codes.shared, _escape)
 
 
 def write_csv(entries: Iterable[MemoryEntry], lang: str) -> str:
@@ -368,7 +397,7 @@ def build_memory(
     conflicts: list[MemoryConflict] = []
     kept = excluded = duplicates = 0
     total = len(pairs) + len(bilingual)
-    for lang, s_unit, t_unit, source_name, target_name in _unit_pairs(
+    for lang, s_unit, t_unit, source_name, target_name, codes in _unit_pairs(
         pairs, bilingual, encoding, progress, total
     ):
         pair = SegmentPair(
@@ -391,12 +420,17 @@ def build_memory(
         if len(sources) != len(targets) or len(sources) < 2:
             sources, targets = [s_unit.text], [t_unit.text]
         for a, b in zip(sources, targets, strict=True):
-            key = (lang, normalise(a), normalise(b))
+            entry = _entry(a.strip(), b.strip(), lang, source_name, s_unit.line, codes)
+            marked = entry.markup
+            key = (
+                (lang, normalise(marked.source), normalise(marked.target))
+                if marked is not None
+                else (lang, normalise(a), normalise(b))
+            )
             if key in seen:  # (a sentence every release repeats: one tu, the first)
                 duplicates += 1
                 continue
             seen.add(key)
-            entry = MemoryEntry(a.strip(), b.strip(), lang, source_name, s_unit.line)
             entries.append(entry)
             known = first.setdefault(key[:2], entry)
             if known is not entry:  # (translated otherwise before: both written, reported)
@@ -408,27 +442,56 @@ def build_memory(
     )
 
 
+@dataclass(frozen=True)
+class _Codes:
+    """The native code of each placeholder of a unit pair; ``shared``: the target's placeholders
+    name the source's codes (an XLIFF unit's, paired by id)."""
+
+    source: Mapping[str, str]
+    target: Mapping[str, str]
+    shared: bool = False
+
+
+def _entry(
+    source: str, target: str, lang: str, document: str, line: int | None, codes: _Codes
+) -> MemoryEntry:
+    """A sentence pair as an entry: its text without placeholders, and its markup, where the
+    sentences have any whose native code is known (a placeholder standing for text that looked
+    like one, ``<1>`` written in a release, stays text)."""
+    from mt.translation.inline import PLACEHOLDER, pair_codes, plain
+
+    found = PLACEHOLDER.findall(source + target)
+    natives = [*codes.source.values(), *codes.target.values()]
+    if not found or any(PLACEHOLDER.fullmatch(native) for native in natives):
+        return MemoryEntry(source, target, lang, document, line)
+    markup = pair_codes(source, target, codes.source, codes.target, shared_numbers=codes.shared)
+    return MemoryEntry(plain(source), plain(target), lang, document, line, markup)
+
+
 def _unit_pairs(
     pairs: Sequence[tuple[Path, Path, str]],
     bilingual: Sequence[Path],
     encoding: str,
     progress: Callable[[str, int, int], None] | None,
     total: int,
-) -> Iterator[tuple[str, TextUnit, TextUnit, str, str]]:
-    """(language, source unit, translated unit, source name, translation name) of every aligned
-    pair with both sides."""
+) -> Iterator[tuple[str, TextUnit, TextUnit, str, str, _Codes]]:
+    """(language, source unit, translated unit, source name, translation name, their codes) of
+    every aligned pair with both sides."""
     from mt.documents import read_document
     from mt.documents.alignment import align_units
+    from mt.documents.model import inline_codes
     from mt.documents.xliff import read_xliff
 
     for done, (source_path, target_path, lang) in enumerate(pairs):
         if progress is not None:
             progress("aligning releases", done, total)
-        source = read_document(source_path, encoding=encoding, template=False)
-        target = read_document(target_path, encoding=encoding, template=False)
+        source = read_document(source_path, encoding=encoding)
+        target = read_document(target_path, encoding=encoding)
+        source_codes, target_codes = inline_codes(source), inline_codes(target)
         for s, t in align_units(source.units, target.units):
             if s is not None and t is not None:
-                yield lang, source.units[s], target.units[t], source.source, target.source
+                codes = _Codes(source_codes[s], target_codes[t])
+                yield lang, source.units[s], target.units[t], source.source, target.source, codes
     for done, path in enumerate(bilingual, len(pairs)):
         if progress is not None:
             progress("aligning releases", done, total)
@@ -439,7 +502,9 @@ def _unit_pairs(
             raise InputError("the file names no target language", Location(path))
         for unit in document.units:
             if unit.translatable and unit.has_words and unit.target is not None:
-                yield document.target_lang, unit.source, unit.target, str(path), str(path)
+                found = inline_codes(unit._content)[0] if unit._content is not None else {}
+                codes = _Codes(found, found, shared=True)  # (the target's codes are the source's)
+                yield document.target_lang, unit.source, unit.target, str(path), str(path), codes
 
 
 __all__ = [
