@@ -383,3 +383,24 @@ def test_export_keeps_or_names_the_conflicts(tmp_path, output, rows, message):
     else:
         lines = target.read_text(encoding="utf-8").splitlines()
         assert len(lines) == rows and f"{ROME},La Coalition se réunit à Rome." in lines
+
+
+def test_build_from_a_folder_takes_its_xliff_jobs(tmp_path):
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    data = Path(__file__).parent / "data" / "xliff"
+    shutil.copy(data / "release-12.nl.xlf", folder / "job-12.fr.xlf")  # one unit translated
+    shutil.copy(data / "release-20.nl.xlf", folder / "job-20.xlf")  # no target language...
+    text = (folder / "job-20.xlf").read_text(encoding="utf-8")  # ...and now no target either
+    (folder / "job-20.xlf").write_text(
+        text.replace("<target>L'argent va à l'Irak.<ph id=\"2\" dataRef=\"d3\"/></target>", ""),
+        encoding="utf-8",
+    )
+    memory = tmp_path / "m.tmx"
+    result = run(["memory", "build", str(folder), "-o", str(memory), "--json"])
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.stdout)
+    assert (counts["documents"], counts["entries"]) == (2, 1)
+    (entry,) = read_tmx(memory)
+    assert entry.markup is not None and entry.markup.source.endswith("<1/>op de website.")
+    assert '<ph x="1">&lt;x id="2" ctype="lb"/&gt;</ph>' in memory.read_text(encoding="utf-8")

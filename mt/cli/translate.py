@@ -115,7 +115,8 @@ def command(
     Each output keeps the input's structure and is named <stem>.<lang>.<ext>
     (release.nl.md -> release.fr.md). Glossary terms are enforced by default.
 
-    An XLIFF file (.xlf, .xliff: a CAT tool's job) gets its empty targets filled, marked as
+    An XLIFF file (.xlf, .xliff, .sdlxliff, or .xml holding XLIFF: a CAT tool's job; segmented
+    units segment by segment) gets its empty targets filled, marked as
     machine translation, each with a note of its terms and QA findings; its target language is
     the file's (--to only where the file names none).
 
@@ -149,7 +150,7 @@ def command(
     if xliff and str(out_dir) == "-":
         raise click.UsageError("an XLIFF translation is written to a file: leave out --out -")
     if retranslate and not xliff:
-        raise click.UsageError("--retranslate is for XLIFF files (.xlf, .xliff)")
+        raise click.UsageError("--retranslate is for XLIFF files (.xlf, .xliff, .sdlxliff)")
     with progress_reporter(enabled=not quiet) as progress, Translator(options, progress) as tr:
         if xliff:
             from mt.translation.jobs import translate_xliff
