@@ -19,6 +19,11 @@ translated; an element of another namespace) an atom. Each placeholder renders b
 own markup, copied from the file's text, so ids and attributes stay as they were; a code the
 translation lost is appended, never dropped.
 
+A 1.2 unit segmented by a CAT tool (Trados Studio, memoQ: a ``<seg-source>`` whose sentences are
+``<mrk mtype="seg" mid="...">`` s, the target holding a ``mrk`` of the same ``mid`` for each) is
+read as one :class:`XliffUnit` per segment (id ``unit/mid``); render fills each segment's ``mrk``
+in the target, or writes a new target on the ``<seg-source>``'s model.
+
 Nothing is re-serialised: the file is parsed (lxml, no DTD, no entities, no network) to know what
 it holds, the element offsets are found by scanning the same text, and each change is an edit of
 that text at a known place. Everything not edited (the header, skeletons, notes, comments, other
