@@ -393,7 +393,7 @@ def test_build_from_a_folder_takes_its_xliff_jobs(tmp_path):
     shutil.copy(data / "release-20.nl.xlf", folder / "job-20.xlf")  # no target language...
     text = (folder / "job-20.xlf").read_text(encoding="utf-8")  # ...and now no target either
     (folder / "job-20.xlf").write_text(
-        text.replace("<target>L'argent va à l'Irak.<ph id=\"2\" dataRef=\"d3\"/></target>", ""),
+        text.replace('<target>L\'argent va à l\'Irak.<ph id="2" dataRef="d3"/></target>', ""),
         encoding="utf-8",
     )
     memory = tmp_path / "m.tmx"

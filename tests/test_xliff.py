@@ -418,3 +418,38 @@ def test_a_segmented_unit_from_memory_alone_is_an_exact_match():
     assert 'state="translated" state-qualifier="exact-match"' in u1
     assert '<note from="mt">segment 1: a\nsegment 2: b</note>' in u1
     schema("1.2").validate(out)
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        # a target lacking some segments' marks: each added in the seg-source's order and spacing
+        (
+            '<target><mrk mtype="seg" mid="b">Deux.</mrk></target>',
+            '<mrk mtype="seg" mid="a">A</mrk> <mrk mtype="seg" mid="b">Deux.</mrk> '
+            '<mrk mtype="seg" mid="c">C</mrk>',
+        ),
+        # empty marks opened, the one translated kept
+        (
+            '<target><mrk mtype="seg" mid="a"/> <mrk mtype="seg" mid="b">Deux.</mrk> '
+            '<mrk mtype="seg" mid="c"></mrk></target>',
+            '<mrk mtype="seg" mid="a">A</mrk> <mrk mtype="seg" mid="b">Deux.</mrk> '
+            '<mrk mtype="seg" mid="c">C</mrk>',
+        ),
+    ],
+    ids=["missing-marks", "empty-marks"],
+)
+def test_a_segmented_target_is_completed_in_place(target, expected):
+    text = (
+        '<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file '
+        'source-language="nl" target-language="fr" datatype="plaintext" original="a"><body>'
+        '<trans-unit id="1"><source>Een. Twee. Drie.</source><seg-source><mrk mtype="seg" '
+        'mid="a">Een.</mrk> <mrk mtype="seg" mid="b">Twee.</mrk> <mrk mtype="seg" mid="c">Drie.'
+        f"</mrk></seg-source>{target}</trans-unit></body></file></xliff>"
+    )
+    document = parse_xliff(text.encode(), "a.xlf")
+    assert [document.units[i].segment for i in document.pending()] == ["a", "c"]
+    fills = {i: Fill(document.units[i].segment.upper(), "mt", "") for i in document.pending()}
+    out = document.render(fills, "fr")
+    assert between(out, 'state-qualifier="leveraged-mt">', "</target>") == expected
+    schema("1.2").validate(out)

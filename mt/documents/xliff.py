@@ -337,15 +337,24 @@ class _Where:
         tag = _set_attributes(self.target.start_tag(text), states)
         edits = [_Edit(self.target.start, self.target.tag_end, tag)]
         marks = dict(segmented.target_marks)
-        previous = self.target.tag_end  # a segment the target lacks goes after the one before
-        for mid, source_mark in segmented.segments:
+        previous = None  # a segment the target lacks goes after the one before (or first)
+        segments = segmented.segments
+        for number, (mid, source_mark) in enumerate(segments):
             mark = marks.get(mid)
             if mid in filled:
                 content = filled[mid][0]
                 if mark is None:
                     opened = _opened(source_mark.start_tag(text))
                     new = f"{opened}{content}{_closing(source_mark, text)}"
-                    edits.append(_Edit(previous, previous, new))
+                    # with the space the seg-source has between it and its neighbour
+                    if previous is not None:
+                        gap = text[segments[number - 1][1].end : source_mark.start]
+                        new = (gap if not gap.strip() else "") + new
+                    elif number + 1 < len(segments):
+                        gap = text[source_mark.end : segments[number + 1][1].start]
+                        new += gap if not gap.strip() else ""
+                    at = self.target.tag_end if previous is None else previous
+                    edits.append(_Edit(at, at, new))
                 elif mark.empty:
                     opened = _opened(mark.start_tag(text))
                     new = f"{opened}{content}{_closing(mark, text)}"
@@ -680,11 +689,13 @@ class _Reader:
 
     def segment_marks(self, element: etree._Element) -> list[etree._Element]:
         """The ``<mrk mtype="seg">`` s in ``element`` (not those inside another)."""
-        marks = []
-        for mark in element.iter(f"{{{XLIFF_1}}}mrk"):
-            if mark.get("mtype") == "seg" and not any(mark in set(outer.iter()) for outer in marks):
-                marks.append(mark)
-        return marks
+        tag = f"{{{XLIFF_1}}}mrk"
+        return [
+            mark
+            for mark in element.iter(tag)
+            if mark.get("mtype") == "seg"
+            and not any(outer.get("mtype") == "seg" for outer in mark.iterancestors(tag))
+        ]
 
     def add_segments(
         self,
