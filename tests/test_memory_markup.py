@@ -289,3 +289,40 @@ def test_markup_the_memory_cannot_place_is_machine_translated(releases, tiny_mod
     assert summary["memory_hits"] == 1 and summary["translated"] == 1  # the plain one matched
     written = (releases / "r.fr.md").read_text(encoding="utf-8")
     assert "\n\nLa Coalition se réunit.\n" in written
+
+
+def test_an_xliff_job_reuses_a_markdown_memory_with_its_own_codes(tmp_path, any_model_dir):
+    """The memory gives the words and where the codes stand; the job's own <g> comes back."""
+    from test_xliff import schema
+
+    from mt.documents.xliff import read_xliff
+
+    (tmp_path / "r.nl.md").write_text(
+        "De minister maakte **18 miljoen euro** vrij.\n", encoding="utf-8"
+    )
+    (tmp_path / "r.fr.md").write_text(
+        "Le ministre a débloqué **18 millions d'euros**.\n", encoding="utf-8"
+    )
+    memory = tmp_path / "m.tmx"
+    built = run(
+        ["memory", "build", str(tmp_path / "r.nl.md"), str(tmp_path / "r.fr.md")]
+        + ["-o", str(memory), "--no-glossary"]
+    )
+    assert built.exit_code == 0, built.output
+    job = tmp_path / "job.nl.xlf"
+    shutil.copy(Path(__file__).parent / "data" / "xliff" / "release-31.nl.xlf", job)
+    result = run(
+        ["translate", str(job), f"--model=fr={any_model_dir}", "--backend=torch"]
+        + ["--max-new-tokens=8", "--no-cache", "--memory", str(memory), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["memory_hits"] == 1
+    output = tmp_path / "job.fr.xlf"
+    text = output.read_text(encoding="utf-8")
+    assert (
+        '<mrk mtype="seg" mid="2">Le ministre a débloqué <g id="1" ctype="bold">18 millions '
+        "d'euros</g>.</mrk>"
+    ) in text
+    assert "segment 2: mt: exact match from the translation memory" in text
+    schema("1.2").validate(text)
+    assert {unit.id for unit in read_xliff(output).units if unit.target} >= {"u1/1", "u1/2"}
