@@ -298,13 +298,7 @@ class _Where:
 
     def target_edits(self, content: str, origin: str, namespace: str, text: str) -> list[_Edit]:
         if namespace == XLIFF_1:
-            states = _STATES_1[origin]
-            if self.target is None:
-                attributes = "".join(f' {name}="{value}"' for name, value in states.items())
-                new = f"{_newline(self.indent)}<target{attributes}>{content}</target>"
-                return [_Edit(self.after_source, self.after_source, new)]
-            tag = _set_attributes(self.target.start_tag(text), states)
-            return _fill_target(self.target, tag, content, text)
+            return self._whole_target_1(content, _STATES_1[origin], text)
         edits = []
         if self.state_tag is not None:
             tag = _set_attributes(self.state_tag.start_tag(text), _STATES_2[origin])
@@ -315,6 +309,16 @@ class _Where:
         else:
             edits.extend(_fill_target(self.target, self.target.start_tag(text), content, text))
         return edits
+
+    def _whole_target_1(self, content: str, states: Mapping[str, str], text: str) -> list[_Edit]:
+        """A 1.2 target holding ``content``, its state ``states``: written after the source where
+        the unit has none, else the unit's own target filled."""
+        if self.target is None:
+            attributes = "".join(f' {name}="{value}"' for name, value in states.items())
+            new = f"{_newline(self.indent)}<target{attributes}>{content}</target>"
+            return [_Edit(self.after_source, self.after_source, new)]
+        tag = _set_attributes(self.target.start_tag(text), states)
+        return _fill_target(self.target, tag, content, text)
 
     def segmented_edits(self, filled: Mapping[str, tuple[str, str]], text: str) -> list[_Edit]:
         """The edits of a 1.2 unit with a ``<seg-source>``: each filled segment's content (by its
@@ -327,13 +331,7 @@ class _Where:
         origin = "mt" if any(origin == "mt" for _, origin in filled.values()) else "memory"
         states = _STATES_1[origin]
         if self.target is None or not segmented.target_marks:
-            content = segmented.new_target(filled, text)
-            if self.target is None:
-                attributes = "".join(f' {name}="{value}"' for name, value in states.items())
-                new = f"{_newline(self.indent)}<target{attributes}>{content}</target>"
-                return [_Edit(self.after_source, self.after_source, new)]
-            tag = _set_attributes(self.target.start_tag(text), states)
-            return _fill_target(self.target, tag, content, text)
+            return self._whole_target_1(segmented.new_target(filled, text), states, text)
         tag = _set_attributes(self.target.start_tag(text), states)
         edits = [_Edit(self.target.start, self.target.tag_end, tag)]
         marks = dict(segmented.target_marks)
