@@ -11,6 +11,8 @@ the machine's load hits all alike; the rounds are what the ratios compare):
     torch-mt     mt's torch backend (``mt.engines.backends.torch_backend``)
     ct2-raw      CTranslate2 ``translate_batch`` on pre-tokenised input, int8, its cores spread over
                  workers as mt spreads them (``cpu_layout``: two one-thread workers on two cores)
+    ct2-raw-1w   the same with CTranslate2's default layout: one worker, every core its thread
+                 (what mt used before; not in the default list)
     ct2-mt       mt's CTranslate2 backend, end to end (text in, text out), int8
     fastpath     mt's fast path with a glossary, built as ``mt translate`` builds it (CTranslate2,
                  verification, missed terms placed on CTranslate2): one sentence in eight names
@@ -46,7 +48,7 @@ import time
 from pathlib import Path
 
 ENGINES = ("generate", "torch-mt", "ct2-raw", "ct2-mt", "fastpath", "terms-off", "terms-enforce")
-EXTRA_ENGINES = ("terms-torch",)
+EXTRA_ENGINES = ("terms-torch", "ct2-raw-1w")
 MODEL_NAME = "opus-mt-shaped-noeos"
 
 
@@ -168,7 +170,7 @@ def run_engine(engine: str, setup: dict) -> dict:
                     count += int((out != model.generation_config.pad_token_id).sum())
             return count
 
-    elif engine == "ct2-raw":
+    elif engine in ("ct2-raw", "ct2-raw-1w"):
         import ctranslate2
 
         from mt.engines.backends.ct2 import MarianPieces, cpu_layout
@@ -176,7 +178,7 @@ def run_engine(engine: str, setup: dict) -> dict:
         pieces = MarianPieces(converted)
         # CTranslate2's documented throughput setting, as mt uses it: several workers, the
         # batches of one translate_batch call (max_batch_size) decoded side by side.
-        workers, intra = cpu_layout(threads)
+        workers, intra = cpu_layout(threads) if engine == "ct2-raw" else (1, threads)
         translator = ctranslate2.Translator(
             str(converted),
             device="cpu",
@@ -249,7 +251,8 @@ def run_engine(engine: str, setup: dict) -> dict:
 
     # Warm-up: first-call allocations, lazy initialisation (the fast path's torch model too).
     translate(sources[:2], terms[:2])
-    counted = hasattr(backend, "counts") if engine not in ("generate", "ct2-raw") else False
+    raw = engine.startswith(("generate", "ct2-raw"))
+    counted = hasattr(backend, "counts") if not raw else False
     if counted:
         backend.counts = type(backend.counts)()
     said.clear()
