@@ -439,7 +439,11 @@ class _Inspector:
             _check_terms(target, terms, lang, found, self.glossary)
         if "numbers" in enabled:
             issues = compare_numbers(
-                _without(source, protected), _without(target, protected), lang, SOURCE_LANG
+                _without(source, protected),
+                _without(target, protected),
+                lang,
+                SOURCE_LANG,
+                remember=self.remember,
             )
             if issues:
                 found.extend(_describe_number(issue, lang) for issue in issues)

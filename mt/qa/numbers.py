@@ -259,12 +259,50 @@ def _known(lang: str) -> _Readings:
     return known
 
 
-def _readings(text: str, lang: str) -> list[_Reading]:
-    """What each figure of ``text`` means, in order, without where it stands: the fast path."""
-    lowered = text.lower()
+def _readings(text: str, lang: str, lowered: str | None = None) -> list[_Reading]:
+    """What each figure of ``text`` (``lowered``: the same, lower-cased) means, in order, without
+    where it stands: the fast path."""
+    if lowered is None:
+        lowered = text.lower()
     if len(lowered) != len(text):
         return [reading for _, reading in _read_any_case(text, lang)]
     return list(map(_known(lang).__getitem__, _FIGURE_TEXT.findall(lowered)))
+
+
+class _SourceFigures:
+    """What the fast path of :func:`compare_numbers` asks of a source text: its readings, their
+    values in order, and whether it may hold a unit (looked for when first asked)."""
+
+    __slots__ = ("lang", "lowered", "readings", "values", "_units")
+
+    def __init__(self, text: str, lang: str) -> None:
+        self.lang = lang
+        self.lowered = text.lower()
+        self.readings = _readings(text, lang, self.lowered)
+        self.values = sorted(map(_VALUE, self.readings))
+        self._units: bool | None = None
+
+    def may_hold_units(self) -> bool:
+        if self._units is None:
+            self._units = may_hold_units(self.lowered)
+        return self._units
+
+
+# The sources a caller will ask about again (a release's, in its next language), by their text.
+_SOURCES: dict[str, _SourceFigures] = {}
+
+
+def _source_figures(text: str, lang: str, remember: bool) -> _SourceFigures:
+    figures = _SOURCES.get(text)
+    if figures is None or figures.lang != lang:
+        figures = _SourceFigures(text, lang)
+        # Only on demand, as the glossary's matches of a source (mt.terminology.matching): kept
+        # for every text, they would outlive the youngest collections and slow a long run down.
+        if remember:
+            if len(_SOURCES) >= 4096:  # a bound: a release has tens of units
+                _SOURCES.clear()
+            _SOURCES[text] = figures
+    return figures
 
 
 def _read_any_case(text: str, lang: str) -> list[tuple[int, _Reading]]:
@@ -366,18 +404,20 @@ class NumberIssue:
 
 
 def compare_numbers(
-    source: str, target: str, target_lang: str, source_lang: str = "nl"
+    source: str, target: str, target_lang: str, source_lang: str = "nl", *, remember: bool = False
 ) -> tuple[NumberIssue, ...]:
-    """The figures of ``source`` that went wrong in its translation ``target``."""
+    """The figures of ``source`` that went wrong in its translation ``target``. ``remember``:
+    another translation of ``source`` follows; what was read of it is kept for that one."""
     # The common case, answered from the readings alone: the same values, all well formed, and no
     # unit written beside a figure on both sides (that one might have changed).
-    source_readings = _readings(source, source_lang)
-    target_readings = _readings(target, target_lang)
-    if len(source_readings) == len(target_readings) and (
+    source_side = _source_figures(source, source_lang, remember)
+    lowered = target.lower()
+    target_readings = _readings(target, target_lang, lowered)
+    if len(source_side.readings) == len(target_readings) and (
         not target_readings
         or all(map(_WELL_FORMED, target_readings))
-        and sorted(map(_VALUE, source_readings)) == sorted(map(_VALUE, target_readings))
-        and not (may_hold_units(source.lower()) and may_hold_units(target.lower()))
+        and source_side.values == sorted(map(_VALUE, target_readings))
+        and not (source_side.may_hold_units() and may_hold_units(lowered))
     ):
         return ()
     # Else figure by figure, with positions; a Figure is made only for what an issue names.
