@@ -260,6 +260,8 @@ def _check_terms(
     glossary: Glossary | None = None,
 ) -> None:
     verification = verify(target, terms, lang, inflections=True)
+    if verification.ok:  # most translations
+        return
     untranslated, missing = [], list(verification.missing)
     forbidden = {term.casefold() for term in verification.forbidden_found}
     for required in verification.untranslated:

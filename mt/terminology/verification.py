@@ -505,8 +505,10 @@ def verify(
     for required in terms.required:
         # most terms stand in the translation as written: a substring search says so
         ignore = required.case is _IGNORE
-        alternatives = _one_lines(required.alternatives)
-        if inflections and not required.copy and _left_in_dutch(target, required, alternatives):
+        alternatives, dutch = _forms(required.source_text, required.alternatives)
+        # the Dutch form standing in the translation, where it is none of the allowed terms (nor
+        # inside one): "België" in a French translation, even beside "Belgique"
+        if inflections and dutch and not required.copy and target.occurs(dutch, ignore):
             untranslated.append(required)  # (reported as such, not as missing too)
             continue
         for alternative in alternatives:
@@ -572,24 +574,20 @@ def _distinct(terms: Iterable[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def _left_in_dutch(target: _Target, required: RequiredTerm, alternatives: tuple[str, ...]) -> bool:
-    """Whether the Dutch form of ``required`` stands in the translation, where it is none of the
-    allowed terms (nor inside one): "België" in a French translation, even beside "Belgique"."""
-    dutch = _dutch_form(required.source_text, alternatives)
-    return bool(dutch) and target.occurs(dutch, required.case is _IGNORE)
-
-
 @lru_cache(maxsize=65536)
-def _dutch_form(source_text: str, alternatives: tuple[str, ...]) -> str:
-    """The Dutch form to look for in a translation ("" when it tells nothing: it is, or is part
-    of, an allowed term, "Irak" being Dutch and French alike; or it has no letter)."""
+def _forms(source_text: str, alternatives: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+    """A required term's alternatives on one line each, and the Dutch form to look for in a
+    translation ("" when it tells nothing: it is, or is part of, an allowed term, "Irak" being
+    Dutch and French alike; or it has no letter): what :func:`verify` asks of every term, in
+    one lookup."""
+    alternatives = _one_lines(alternatives)
     dutch = _one_line(source_text)
     if not any(char.isalpha() for char in dutch):
-        return ""
+        return alternatives, ""
     folded = _fold(dutch)
     if any(folded in _fold(alternative) for alternative in alternatives):
-        return ""
-    return dutch
+        return alternatives, ""
+    return alternatives, dutch
 
 
 @lru_cache(maxsize=65536)
