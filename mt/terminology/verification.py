@@ -469,6 +469,8 @@ def _stands_for(
     case counts, and a lemma in common (the term's lemmas are looked up once, into ``wanted``)."""
     if check_case and not _same_capital(word, wanted_words[offset], offset == 0):
         return False
+    if word == wanted_words[offset]:  # the word itself: its lemmas are its own (none looked up)
+        return True
     lemmas = wanted[offset]
     if lemmas is None:
         lemmas = wanted[offset] = _lemmas(wanted_words[offset], lang)
