@@ -469,7 +469,9 @@ def _stands_for(
     case counts, and a lemma in common (the term's lemmas are looked up once, into ``wanted``)."""
     if check_case and not _same_capital(word, wanted_words[offset], offset == 0):
         return False
-    if word == wanted_words[offset]:  # the word itself: its lemmas are its own (none looked up)
+    # the word itself, or in other letter case: both have the lemmas of its lower-case form (see
+    # _lemmas), so they share one without a lemma looked up
+    if word == wanted_words[offset] or word.lower() == wanted_words[offset].lower():
         return True
     lemmas = wanted[offset]
     if lemmas is None:
