@@ -265,6 +265,100 @@ def test_fast_readings_agree_with_the_full_scan() -> None:
                 assert readings == expected, text
 
 
+@pytest.mark.parametrize("lang", ["nl", "fr", "de", "en", "it"])
+def test_plain_figures_are_read_as_the_figure_pattern_reads_them(lang: str) -> None:
+    """A figure of digits and marks alone is read without the figure pattern's groups (a small
+    regex of well-formed figures): the same value, written the same ("1.0" is not "1"), kind,
+    length and well-formedness as :func:`_read` gives, for figures well formed or not."""
+    import random
+
+    from mt.qa.numbers import _FIGURE, _FIGURE_TEXT, _read, _Readings
+
+    rng = random.Random(11)
+    marks = ".,' \u00a0\u202f\u2009"
+    texts = ["12.345", "12 345", "1 000,5", "1,000.5", "1.000.000", "1'000", "12345,5", "1,5"]
+    for _ in range(3000):
+        texts.append(
+            rng.choice("123456789")
+            + "".join(
+                rng.choice(marks if rng.random() < 0.3 else "0123456789")
+                for _ in range(rng.randint(0, 9))
+            )
+        )
+    readings = _Readings(lang)
+    checked = 0
+    for text in texts:
+        if _FIGURE_TEXT.findall(text) != [text]:
+            continue  # not one figure as the checks meet them
+        match = _FIGURE.fullmatch(text)
+        assert match is not None
+        expected = _read(match.groups(""), lang)
+        got = readings[text]
+        assert got == expected and str(got[0]) == str(expected[0]), text
+        checked += 1
+    assert checked > 1000
+
+
+def test_may_hold_units_finds_each_digit_as_the_zeroed_text_did() -> None:
+    """The hints' automaton holds a spelling for every digit ("0 km" to "9 km"); it must find
+    what searching the text with its digits written as 0 found (how the test read before)."""
+    import random
+
+    import ahocorasick_rs
+
+    from mt.qa import units
+
+    zeros = str.maketrans("123456789", "000000000")
+    short = [form for form in units._BY_WORD if len(form) < 3]
+    hints = sorted(
+        {form for form in units._BY_WORD if len(form) >= 3}
+        | {"€", "$", "£", "¥", "°", "º"}
+        | {f"0{space}{form}" for space in ("", " ", "\u00a0") for form in short}
+    )
+    hints = [hint.translate(zeros) for hint in hints]
+    finder = ahocorasick_rs.AhoCorasick(hints, matchkind=ahocorasick_rs.MatchKind.Standard)
+
+    def zeroed_verdict(lowered: str) -> bool:
+        for index, start, end in finder.find_matches_as_indexes(
+            lowered.translate(zeros), overlapping=True
+        ):
+            hint = hints[index]
+            if not hint[-1].isalpha():
+                return True
+            if end < len(lowered) and lowered[end].isalpha():
+                continue
+            if hint[0] == "0" or hint in units._CURRENCY_SIGNS:
+                return True
+            if units._FIGURE_BEFORE.search(lowered, max(0, start - 24), start):
+                return True
+        return False
+
+    pieces = [
+        "5", "12", "2019", " ", "\u00a0", "km", "km2", "m2", "m³", "kg", "euro", " miljoen",
+        "usd", "€", "°c", "uur", "kilometer", "met", "de", "a", ".", "(", "m", "mi", "ha", "x",
+    ]  # fmt: skip
+    rng = random.Random(5)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        assert units.may_hold_units(text) == zeroed_verdict(text), text
+
+
+def test_compare_numbers_remembering_a_source_changes_no_answer() -> None:
+    """``remember``: what was read of a source is kept for its next translation; the answers
+    are those of a source read afresh, and another source is never answered from it."""
+    cases = [
+        ("10 km en 5 kg", "10 km et 5 kg", "fr"),
+        ("10 km en 5 kg", "10 km und 6 kg", "de"),
+        ("10 km en 5 kg", "10 miles and 5 kg", "en"),
+        ("de 3,5% van 1.000 euro", "3.5% of EUR 1,000", "en"),
+        ("10 km en 5 kg", "10 km", "fr"),
+    ]
+    for source, target, lang in cases:
+        expected = compare_numbers(source, target, lang)
+        assert compare_numbers(source, target, lang, remember=True) == expected
+        assert compare_numbers(source, target, lang, remember=True) == expected
+
+
 @pytest.mark.parametrize(
     ("text", "lang", "written", "not_written"),
     [

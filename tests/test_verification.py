@@ -236,3 +236,24 @@ def test_lemmas_where_keyed_agree_with_comparing_word_by_word() -> None:
             assert _lemmas_contain(_Target(text), term, lang, case) is expected, (text, term, case)
             verdicts.add(expected)
     assert verdicts == {True, False}
+
+
+@pytest.mark.parametrize(
+    ("word", "other", "lang"),
+    [
+        ("Koalition", "koalition", "de"),
+        ("Islamischen", "ISLAMISCHEN", "de"),
+        ("États", "états", "fr"),
+        ("coalition", "Coalition", "fr"),
+        ("Nations", "nations", "en"),
+        ("Zorglub", "zorglub", "en"),  # a word no dictionary knows
+    ],
+)
+def test_a_word_and_its_other_case_share_a_lemma(word: str, other: str, lang: str) -> None:
+    """Why a word that differs from a term's word only in letter case stands for it without a
+    lemma looked up: both have the lemmas of the lower-case form."""
+    from mt.terminology.verification import _lemmas
+
+    lemmas = _lemmas.__wrapped__
+    assert not lemmas(word, lang).isdisjoint(lemmas(other, lang))
+    assert not lemmas(word, lang).isdisjoint(lemmas(word, lang))
