@@ -492,14 +492,19 @@ def compare_numbers(
     # a month written as a figure ("30/03/2021") may be written as its name ("30 March 2021")
     if still_unmatched and _MONTH.search(target):
         still_unmatched = [raw for raw in still_unmatched if not _numeric_month(source, raw)]
-    dated = _RELATIVE_DAY.search(source) is not None  # "vandaag" may be written as the date
-    leftover_target = [
-        t
-        for t in unmatched_target
-        if t not in written_in_source
-        and not _converted(t, units.target(t), quantities)
-        and not (dated and _in_date(target, t))
-    ]
+    # "vandaag" may be written as the date (the source is searched for such a word only for a
+    # figure that stands in a date)
+    dated: bool | None = None
+    leftover_target = []
+    for t in unmatched_target:
+        if t in written_in_source or _converted(t, units.target(t), quantities):
+            continue
+        if _in_date(target, t):
+            if dated is None:
+                dated = _RELATIVE_DAY.search(source) is not None
+            if dated:
+                continue
+        leftover_target.append(t)
     # What is left pairs up in order: a figure whose place another took was changed, not lost.
     one_each = len(still_unmatched) == 1 and len(leftover_target) == 1
     for raw in still_unmatched:

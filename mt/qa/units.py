@@ -164,12 +164,18 @@ _NEXT_WORDS = re.compile(
     r"(?:[\s\u00a0]([^\s\u00a0\u202f]+))?"
 )
 _TRAILING = ".,;:!?)]»\"'”’…"
+# The first words of the units written in several words ("kilomètres" of "kilomètres à l'heure")
+_FIRST_WORDS = frozenset(form.split(" ")[0] for form in _BY_WORD if " " in form)
 
 
 def _unit_match(text: str, end: int) -> tuple[tuple[str, ...], int] | None:
     """The units named right after ``end`` in ``text``, and where their words end; None: none."""
     match = _NEXT_WORDS.match(text, end)
     if match is None:
+        return None
+    # most figures are followed by a word that no unit starts with: answered by two lookups
+    first = match[1]
+    if first.lower() not in _FIRST_WORDS and first.rstrip(_TRAILING).lower() not in _BY_WORD:
         return None
     words = [word for word in match.groups() if word]
     for count in range(len(words), 0, -1):
