@@ -267,9 +267,10 @@ def test_fast_readings_agree_with_the_full_scan() -> None:
 
 @pytest.mark.parametrize("lang", ["nl", "fr", "de", "en", "it"])
 def test_plain_figures_are_read_as_the_figure_pattern_reads_them(lang: str) -> None:
-    """A figure of digits and marks alone is read without the figure pattern's groups (a small
-    regex of well-formed figures): the same value, written the same ("1.0" is not "1"), kind,
-    length and well-formedness as :func:`_read` gives, for figures well formed or not."""
+    """A figure of digits and marks alone (maybe with a scale word) is read without the figure
+    pattern's groups (a small regex of well-formed figures): the same value, written the same
+    ("1.0" is not "1"), kind, length, digits, scale and well-formedness as :func:`_read` gives,
+    for figures well formed or not, and words that scale them or do not."""
     import random
 
     from mt.qa.numbers import _FIGURE, _FIGURE_TEXT, _read, _Readings
@@ -277,6 +278,8 @@ def test_plain_figures_are_read_as_the_figure_pattern_reads_them(lang: str) -> N
     rng = random.Random(11)
     marks = ".,' \u00a0\u202f\u2009"
     texts = ["12.345", "12 345", "1 000,5", "1,000.5", "1.000.000", "1'000", "12345,5", "1,5"]
+    words = ["", "", " miljoen", " millions", " million", "\u00a0milliards", " mille", " mrd"]
+    words += [" uur", " procent", " duizend", " tausend", " bn", " mio", " Millionen", "\nmln"]
     for _ in range(3000):
         texts.append(
             rng.choice("123456789")
@@ -284,6 +287,7 @@ def test_plain_figures_are_read_as_the_figure_pattern_reads_them(lang: str) -> N
                 rng.choice(marks if rng.random() < 0.3 else "0123456789")
                 for _ in range(rng.randint(0, 9))
             )
+            + rng.choice(words).lower()
         )
     readings = _Readings(lang)
     checked = 0
