@@ -317,7 +317,7 @@ def test_may_hold_units_finds_each_digit_as_the_zeroed_text_did() -> None:
     hints = sorted(
         {form for form in units._BY_WORD if len(form) >= 3}
         | {"€", "$", "£", "¥", "°", "º"}
-        | {f"0{space}{form}" for space in ("", " ", "\u00a0") for form in short}
+        | {f"0{space}{form}" for space in units.UNIT_SPACES for form in short}
     )
     hints = [hint.translate(zeros) for hint in hints]
     finder = ahocorasick_rs.AhoCorasick(hints, matchkind=ahocorasick_rs.MatchKind.Standard)
@@ -338,8 +338,9 @@ def test_may_hold_units_finds_each_digit_as_the_zeroed_text_did() -> None:
         return False
 
     pieces = [
-        "5", "12", "2019", " ", "\u00a0", "km", "km2", "m2", "m³", "kg", "euro", " miljoen",
-        "usd", "€", "°c", "uur", "kilometer", "met", "de", "a", ".", "(", "m", "mi", "ha", "x",
+        "5", "12", "2019", " ", "\u00a0", "\u202f", "\t", "km", "km2", "m2", "m³", "kg", "euro",
+        " miljoen", "usd", "€", "°c", "uur", "kilometer", "met", "de", "a", ".", "(", "m", "mi",
+        "ha", "x",
     ]  # fmt: skip
     rng = random.Random(5)
     for _ in range(5000):
@@ -386,3 +387,21 @@ def test_written_values(text: str, lang: str, written: set[int], not_written: se
     values = written_values(text, lang)
     assert written <= values
     assert not values & not_written
+
+
+@pytest.mark.parametrize("space", [" ", "\u00a0", "\u202f", "\u2009", "\u2007", "\t"])
+@pytest.mark.parametrize(
+    ("source", "target", "lang"),
+    [
+        ("De weg is 10{}km lang.", "La route fait 10{}miles.", "fr"),
+        ("Het pakket weegt 5{}kg.", "The parcel weighs 5{}lb.", "en"),
+    ],
+)
+def test_a_unit_swapped_is_found_whatever_space_stands_before_it(
+    space: str, source: str, target: str, lang: str
+) -> None:
+    """French typography writes "10\u202fkm": the unit check must read it as "10 km"."""
+    from mt.qa.numbers import compare_numbers
+
+    issues = compare_numbers(source.format(space), target.format(space), lang)
+    assert [issue.kind for issue in issues] == ["unit"]

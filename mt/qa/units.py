@@ -228,7 +228,7 @@ def _hint_finder() -> tuple[list[tuple[bool, bool, bool]], ahocorasick_rs.AhoCor
     hints = sorted(
         {form.translate(_ZEROS) for form in _BY_WORD if len(form) >= 3}
         | {"€", "$", "£", "¥", "°", "º"}
-        | {f"0{space}{form}".translate(_ZEROS) for space in ("", " ", "\u00a0") for form in short}
+        | {f"0{space}{form}".translate(_ZEROS) for space in UNIT_SPACES for form in short}
     )
     spellings: dict[str, tuple[bool, bool, bool]] = {}
     for hint in hints:
@@ -242,6 +242,9 @@ def _hint_finder() -> tuple[list[tuple[bool, bool, bool]], ahocorasick_rs.AhoCor
 
 
 _ZEROS = str.maketrans("123456789", "000000000")
+# What may stand between a figure and a short unit ("10 km"): nothing, a space, a no-break space,
+# French typography's narrow no-break space, a thin space, a figure space, a tab.
+UNIT_SPACES = ("", " ", "\u00a0", "\u202f", "\u2009", "\u2007", "\t")
 
 
 def _any_digits(hint: str) -> list[str]:
