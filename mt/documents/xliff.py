@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mt.core.errors import InputError, Location
+from mt.core.files import read_bytes
 from mt.documents.model import Document, TextUnit, _Builder, _Markup, _Numbers
 
 if TYPE_CHECKING:
@@ -518,12 +519,7 @@ def parse_xml(data: bytes, source: str) -> etree._Element:
 def read_xliff(path: Path | str, encoding: str | None = None) -> XliffDocument:
     """Read an XLIFF 1.2 or 2.x file (its encoding from its XML declaration, else UTF-8)."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError("no such file", Location(path))
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", Location(path)) from error
+    data = read_bytes(path)  # (a folder, a FIFO or a missing file: an InputError naming it)
     return parse_xliff(data, str(path), encoding)
 
 

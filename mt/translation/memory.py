@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mt.core.errors import InputError, Location
+from mt.core.files import read_bytes
 from mt.translation.inline import InlineCodes, ReadSeg, canonical, renumber, seg_xml
 
 if TYPE_CHECKING:
@@ -215,12 +216,7 @@ def read_tmx(path: Path | str) -> list[MemoryEntry]:
     from mt.translation.inline import pair_segs, read_seg
 
     path = Path(path)
-    if not path.is_file():
-        raise InputError("no such file", Location(path))
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", Location(path)) from error
+    data = read_bytes(path)  # (a folder, a FIFO or a missing file: an InputError naming it)
     root = parse_xml(data, str(path))
     if root.tag != "tmx":
         raise InputError(
