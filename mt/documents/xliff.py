@@ -26,8 +26,9 @@ in the target, or writes a new target on the ``<seg-source>``'s model.
 
 Nothing is re-serialised: the file is parsed (lxml, no DTD, no entities, no network) to know what
 it holds, the element offsets are found by scanning the same text, and each change is an edit of
-that text at a known place (:mod:`mt.documents.xliff_edits`). Everything not edited (the header, skeletons, notes, comments, other
-namespaces, whitespace, the encoding declaration) is kept byte for byte.
+that text at a known place (:mod:`mt.documents.xliff_edits`). Everything not edited (the header,
+skeletons, notes, comments, other namespaces, whitespace, the encoding declaration) is kept byte
+for byte.
 """
 
 from __future__ import annotations
