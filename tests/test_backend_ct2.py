@@ -20,6 +20,7 @@ from mt.engines.backends.ct2 import (  # noqa: E402
     MarianPieces,
     convert_model,
     cpu_layout,
+    cpu_threads,
     ct2_cache_dir,
 )
 from mt.engines.models import ModelSpec, load_model  # noqa: E402
@@ -126,6 +127,22 @@ def test_cores_are_spread_over_at_most_four_workers(cores: int, layout: tuple[in
     workers, intra = cpu_layout(cores)
     assert (workers, intra) == layout
     assert workers * intra <= cores
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"), [("1", 1), ("1000", None), ("", None), ("0", None), ("two", None)]
+)
+def test_omp_num_threads_bounds_the_cores_used(
+    monkeypatch: pytest.MonkeyPatch, setting: str, expected: int | None
+) -> None:
+    """OMP_NUM_THREADS (a Ray actor's share, a user's bound) caps the cores; nonsense is ignored."""
+    import os
+
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    cores = cpu_threads()
+    monkeypatch.setenv("OMP_NUM_THREADS", setting)
+    assert cpu_threads() == (cores if expected is None else expected)
+    assert cores == len(os.sched_getaffinity(0))
 
 
 def test_default_output_cap_matches_torch(tiny_multilingual_dir: Path, ct2_cache: Path) -> None:

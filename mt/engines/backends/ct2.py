@@ -71,11 +71,15 @@ def _require_ctranslate2() -> Any:
 
 
 def cpu_threads() -> int:
-    """The cores this process may use (the affinity mask, not the machine's count)."""
+    """The cores this process may use: the affinity mask (not the machine's count), or fewer where
+    ``OMP_NUM_THREADS`` says so, the usual way to bound a process's threads (Ray sets it to each
+    actor's share of the cores)."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+        cores = max(1, os.cpu_count() or 1)
+    limit = os.environ.get("OMP_NUM_THREADS", "").strip()
+    return min(cores, int(limit)) if limit.isdigit() and int(limit) > 0 else cores
 
 
 def cpu_layout(threads: int) -> tuple[int, int]:
