@@ -90,6 +90,14 @@ PLANS = [
         id="a-met-term-is-kept-whole",
     ),
     pytest.param(
+        ["contre", "et", "humanitaire", "."],
+        [0, 1, 3, 5],
+        SegmentTerms((RequiredTerm("daesh", "Daesh", ("Daech",)),)),
+        "contre et humanitaire Daech .",  # (the hypothesis's own space before its full stop)
+        "contre et humanitaire Daech",
+        id="source-words-not-in-the-source-at-the-end-before-its-full-stop",
+    ),
+    pytest.param(
         ["contre", "Irak", "et", "Syrie"],
         [0, 1, 3, 5],
         SegmentTerms((COALITION,), forbidden=("Syrie",)),

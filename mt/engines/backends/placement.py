@@ -190,10 +190,62 @@ class TermPlacer:
                 pairs.append((*where, start, end))
                 edits += [Edit(start, start, term, depth), Edit(end, end, closer, -100 - depth)]
                 continue
+            half = self._other_half(source, term, segment, missing_ids, hypothesis, tokens)
+            if half is not None:
+                edits.append(half)
+                continue
+            if term.source_text.casefold() not in source.casefold():
+                # Its source words are not in what was translated (a pivot route's second leg
+                # reads the first leg's English): nothing to replace, so it goes at the end.
+                edits.append(Edit(_sentence_end(tokens), _sentence_end(tokens), term))
+                continue
             first, last = self._source_span(source, term, len(hypothesis.source))
             start, end = self._target_span(first, last, hypothesis, tokens)
             edits.append(Edit(start, end, term))
         return self._splice(tokens, edits, protected, hypothesis.limit, unplaced)
+
+    def _other_half(
+        self,
+        source: str,
+        term: RequiredTerm,
+        segment: SegmentTerms,
+        missing: set[str],
+        hypothesis: Hypothesis,
+        tokens: list[str],
+    ) -> Edit | None:
+        """Where a markup placeholder goes whose partner the translation already holds (a model
+        that copies placeholders from its source writes some): on the far side of what the model
+        wrote for the words between them, one word from the partner at least, never beside it
+        around nothing. None when ``term`` is not half of such a pair."""
+        if not term.placeholder:
+            return None
+        if term.after and term.after not in missing:  # a closer whose opener is written
+            opener = next((t for t in segment.required if t.entry_id == term.after), None)
+            at = self._written_at(opener, tokens) if opener is not None else None
+            if opener is None or at is None:
+                return None
+            _, end = self._wrapped_span(source, opener, term, hypothesis, tokens)
+            after = at[1] if at[1] >= len(tokens) else _word_end(tokens, at[1])
+            return Edit(max(end, after), max(end, after), term)
+        closer = next(
+            (t for t in segment.required if t.after == term.entry_id and t.entry_id not in missing),
+            None,
+        )
+        at = self._written_at(closer, tokens) if closer is not None else None
+        if closer is None or at is None:
+            return None
+        start, _ = self._wrapped_span(source, term, closer, hypothesis, tokens)
+        before = _word_start(tokens, at[0] - 1) if at[0] > 0 else 0
+        return Edit(min(start, before), min(start, before), term)
+
+    def _written_at(self, term: RequiredTerm, tokens: list[str]) -> tuple[int, int] | None:
+        """The first token span that spells ``term``, None when none does."""
+        for spelled in self._spellings(term):
+            size = len(spelled)
+            for start in range(len(tokens) - size + 1):
+                if tuple(tokens[start : start + size]) == spelled:
+                    return start, start + size
+        return None
 
     def _splice(
         self,
@@ -209,9 +261,10 @@ class TermPlacer:
         while True:
             out: list[str] = []
             is_term: list[bool] = []
-            wrapped: list[bool] = []  # inside a markup pair placed here: dropped last
+            # the markup pair placed here that each token is inside (-1: none): dropped last
+            wrapped: list[int] = []
             openers = {e.term.after for e in ordered if e.term is not None and e.term.after}
-            depth = 0
+            inside: list[int] = []  # the pairs open at this point, innermost last
             cursor = 0
             prefix_len = 0
             ends_in_term = False
@@ -227,17 +280,17 @@ class TermPlacer:
                 end = max(end, start)
                 out += tokens[cursor:start]
                 is_term += [False] * (start - cursor)
-                wrapped += [depth > 0] * (start - cursor)
+                wrapped += [inside[-1] if inside else -1] * (start - cursor)
                 cursor = end
                 if edit.term is not None:
                     spelled = self._spelling(edit.term, out[-1] if out else None)
                     out += spelled
                     is_term += [True] * len(spelled)
-                    wrapped += [False] * len(spelled)
+                    wrapped += [-1] * len(spelled)
                     if edit.term.entry_id in openers:
-                        depth += 1
-                    elif edit.term.after in openers:
-                        depth -= 1
+                        inside.append(len(out))
+                    elif edit.term.after in openers and inside:
+                        inside.pop()
                     while (
                         not _touches(edit.term)
                         and cursor < len(tokens)
@@ -248,16 +301,20 @@ class TermPlacer:
                 prefix_len = len(out)
             prefix = out[:prefix_len]
             # Too long for the length limit: drop the fast translation's own tokens before the
-            # last edit (those a markup pair wraps last), then, if terms alone do not fit, the
-            # last term.
+            # last edit (those a markup pair wraps last, and its last one never: a pair around
+            # nothing is no markup), then, if terms alone do not fit, the last term.
             overflow = len(prefix) - limit
             for spare_wrapped in (True, False):
                 for position in range(len(prefix) - 1, -1, -1):
                     if overflow <= 0:
                         break
-                    if not is_term[position] and not (spare_wrapped and wrapped[position]):
-                        del prefix[position], is_term[position], wrapped[position]
-                        overflow -= 1
+                    pair = wrapped[position]
+                    if is_term[position] or (
+                        pair >= 0 and (spare_wrapped or wrapped.count(pair) == 1)
+                    ):
+                        continue
+                    del prefix[position], is_term[position], wrapped[position]
+                    overflow -= 1
             if overflow <= 0:
                 spliced = (prefix + tokens[cursor:])[: max(limit, len(prefix))]
                 return Plan(tuple(prefix), tuple(spliced), ends_in_term, tuple(unplaced))
@@ -439,6 +496,17 @@ def _clear_of(
             else:  # no word free: right after it, around nothing (the document re-attaches it)
                 start = end = last
     return start, end, depth
+
+
+def _sentence_end(tokens: Sequence[str]) -> int:
+    """Where the sentence's words end: before its closing punctuation (and the space piece a
+    tokenizer may put before it), if any."""
+    end = len(tokens)
+    while end > 0 and tokens[end - 1].lstrip("▁") in (".", "!", "?", ":", ";", "…"):
+        end -= 1
+    while len(tokens) > end > 0 and tokens[end - 1] == "▁":
+        end -= 1
+    return end
 
 
 def _word_end(tokens: Sequence[str], start: int) -> int:
