@@ -248,3 +248,43 @@ def test_pivot_route_translates_through_english(tmp_path, models, backend):
     assert ">>eng<<" in first and ">>deu<<" in second
     assert summary["backend"]["de"].endswith("+pivot")
     assert (tmp_path / "kort.de.txt").read_text(encoding="utf-8").strip()
+
+
+@pytest.mark.parametrize("backend", ["torch", "ctranslate2"])
+def test_a_pivot_route_carries_markup_through_both_legs(tmp_path, models, backend):
+    """The first leg is asked for the markup too (not for glossary terms, which are German):
+    the English in the middle holds the placeholders, so the German places them by what it read."""
+    from mt.engines.backends.base import PivotBackend
+
+    asked: list = []
+    real = PivotBackend.translate
+
+    def spy(self, sources, terms, settings):
+        first = self.first.translate
+
+        def first_leg(sources, terms, settings):
+            asked.extend(terms)
+            return first(sources, terms, settings)
+
+        self.first.translate = first_leg
+        try:
+            return real(self, sources, terms, settings)
+        finally:
+            del self.first.translate
+
+    source = tmp_path / "kort.nl.md"
+    source.write_text("De **minister** is in [Irak](https://x.be/irak).\n", encoding="utf-8")
+    PivotBackend.translate = spy  # type: ignore[method-assign]
+    try:
+        result = run(
+            ["translate", str(source), "--to", "de", "--pivot", "de=en", "--out", str(tmp_path)]
+            + [*models, "--backend", backend, "--no-cache", "--json"]
+        )
+    finally:
+        PivotBackend.translate = real  # type: ignore[method-assign]
+    assert result.exit_code == 0, result.output
+    assert asked and all(term.copy for segment in asked for term in segment.required)
+    assert sum(term.placeholder for segment in asked for term in segment.required) == 4
+    output = (tmp_path / "kort.de.md").read_text(encoding="utf-8")
+    assert "**" in output and "](https://x.be/irak)" in output, output
+    assert json.loads(result.stdout)["files"][0]["markup"]["not_carried"] == []

@@ -426,7 +426,8 @@ class Translator:
 
         As the backends name themselves: torch adds nothing, CTranslate2 its compute type, the
         fast path (CTranslate2 verified, missed terms placed on CTranslate2) "+verify+place" on
-        the last leg, or "+place" without the torch search behind it (--terms check|off).
+        the last leg, or "+place" without the torch search behind it (--terms check|off, and
+        the first leg of a route, which carries markup only).
         A Ray actor opens the same backend as the local engine, so both share the cache.
         """
         if backend_kind(self.options) == "torch":
@@ -436,7 +437,7 @@ class Translator:
         fast = f"+ct2-{default_compute_type(self.options.device)}"
         return (
             f"{fast}+verify+place" if self.options.terms == "enforce" else f"{fast}+place"
-        ), fast
+        ), f"{fast}+place"
 
     # --- translating what the cache did not hold -----------------------------------------------
 

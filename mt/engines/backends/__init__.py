@@ -101,7 +101,8 @@ def open_fast_path(spec: ModelSpec, device: str = "auto", *, search: bool = True
 
     Without ``search`` there is no fallback and torch is never loaded: what the placer cannot
     repair stays as CTranslate2 said it (``--terms check|off``, which only carry markup).
-    For a pivot route the first leg (no glossary terms) is plain CTranslate2.
+    For a pivot route the first leg, which carries only markup, URLs and do-not-translate entries
+    (:class:`PivotBackend`), places what it misses on CTranslate2 too, with no search behind it.
     """
     from dataclasses import replace
 
@@ -119,5 +120,7 @@ def open_fast_path(spec: ModelSpec, device: str = "auto", *, search: bool = True
         fast, load_constrained if search else None, spec.lang, TermPlacer(fast, spec.lang)
     )
     if spec.via is not None:
-        backend = PivotBackend(open_ct2(spec.via, device), backend)
+        first = open_ct2(spec.via, device)
+        placed = FastPathBackend(first, None, spec.via.lang, TermPlacer(first, spec.via.lang))
+        backend = PivotBackend(placed, backend)
     return backend

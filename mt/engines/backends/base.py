@@ -105,7 +105,10 @@ def check_terms(sources: Sequence[str], terms: Sequence[SegmentTerms]) -> list[S
 
 
 class PivotBackend:
-    """Translate through a pivot language: ``first`` without terms, then ``second`` with them."""
+    """Translate through a pivot language: ``first`` with the terms that hold in any language
+    (markup placeholders, URLs, do-not-translate entries: ``copy`` terms, their source form),
+    then ``second`` with all of them. A glossary term is the target language's, so the first leg
+    is not asked for it."""
 
     def __init__(self, first: Backend, second: Backend) -> None:
         self.first = first
@@ -117,7 +120,8 @@ class PivotBackend:
         self, sources: Sequence[str], terms: Sequence[SegmentTerms], settings: DecodeSettings
     ) -> list[DecodeResult]:
         terms = check_terms(sources, terms)
-        middle = self.first.translate(sources, [], settings)
+        carried = [SegmentTerms(tuple(t for t in s.required if t.copy)) for s in terms]
+        middle = self.first.translate(sources, carried, settings)
         return self.second.translate([result.text for result in middle], terms, settings)
 
     def count_tokens(self, source: str) -> int:
