@@ -97,8 +97,6 @@ def build_tiny_marian(
     model's would.
     """
     import sentencepiece as spm
-    import torch
-    from transformers import GenerationConfig, MarianConfig, MarianMTModel
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -152,41 +150,17 @@ def build_tiny_marian(
         encoding="utf-8",
     )
 
-    config = MarianConfig(
+    return _save_random_marian(
+        folder,
+        shape,
         vocab_size=len(vocab),
-        decoder_vocab_size=len(vocab),
-        d_model=shape.d_model,
-        encoder_layers=shape.layers,
-        decoder_layers=shape.layers,
-        encoder_attention_heads=shape.heads,
-        decoder_attention_heads=shape.heads,
-        encoder_ffn_dim=shape.ffn_dim,
-        decoder_ffn_dim=shape.ffn_dim,
-        max_position_embeddings=shape.max_position_embeddings,
-        activation_function="swish",
-        scale_embedding=True,
-        share_encoder_decoder_embeddings=True,
-        tie_word_embeddings=True,
-        pad_token_id=pad_id,
-        eos_token_id=0,
-        decoder_start_token_id=pad_id,
-        forced_eos_token_id=0,
-    )
-    torch.manual_seed(seed)
-    model = MarianMTModel(config).eval()
-    model.generation_config = GenerationConfig(
-        bad_words_ids=[[pad_id]],
-        bos_token_id=0,
-        decoder_start_token_id=pad_id,
-        eos_token_id=0,
-        forced_eos_token_id=0,
-        max_length=shape.max_position_embeddings,
+        pad=pad_id,
+        eos=0,
+        start=pad_id,
+        bos=0,
+        seed=seed,
         num_beams=num_beams,
-        pad_token_id=pad_id,
-        renormalize_logits=True,
     )
-    model.save_pretrained(folder)
-    return folder
 
 
 _VOCABULARY_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json")
@@ -207,8 +181,6 @@ def build_vocab_marian(
     decoder-start ids its config names. Only ``shape``'s dimensions are small (d_model 16: a
     3.7 MB of weights for 53,017 entries, built in seconds).
     """
-    import torch
-    from transformers import GenerationConfig, MarianConfig, MarianMTModel
 
     folder = Path(folder)
     vocabulary = Path(vocabulary)
@@ -219,9 +191,46 @@ def build_vocab_marian(
     size = int(real["vocab_size"])
     pad, eos = int(real["pad_token_id"]), int(real["eos_token_id"])
     start = int(real.get("decoder_start_token_id", pad))
-    config = MarianConfig(
+    return _save_random_marian(
+        folder,
+        shape,
         vocab_size=size,
         decoder_vocab_size=int(real.get("decoder_vocab_size", size)),
+        pad=pad,
+        eos=eos,
+        start=start,
+        bos=int(real.get("bos_token_id", 0)),
+        scale_embedding=bool(real.get("scale_embedding", True)),
+        share_embeddings=bool(real.get("share_encoder_decoder_embeddings", True)),
+        seed=seed,
+        num_beams=num_beams,
+    )
+
+
+def _save_random_marian(
+    folder: Path,
+    shape: TinyMarianShape,
+    *,
+    vocab_size: int,
+    pad: int,
+    eos: int,
+    start: int,
+    bos: int,
+    seed: int,
+    num_beams: int,
+    decoder_vocab_size: int | None = None,
+    scale_embedding: bool = True,
+    share_embeddings: bool = True,
+) -> Path:
+    """Random weights of ``shape`` for a vocabulary of ``vocab_size`` with these special ids, and
+    the generation config an OPUS-MT checkpoint ships (``<pad>`` banned, ``</s>`` forced at the
+    end), saved in ``folder`` beside its tokenizer files."""
+    import torch
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel
+
+    config = MarianConfig(
+        vocab_size=vocab_size,
+        decoder_vocab_size=decoder_vocab_size or vocab_size,
         d_model=shape.d_model,
         encoder_layers=shape.layers,
         decoder_layers=shape.layers,
@@ -231,8 +240,8 @@ def build_vocab_marian(
         decoder_ffn_dim=shape.ffn_dim,
         max_position_embeddings=shape.max_position_embeddings,
         activation_function="swish",
-        scale_embedding=bool(real.get("scale_embedding", True)),
-        share_encoder_decoder_embeddings=bool(real.get("share_encoder_decoder_embeddings", True)),
+        scale_embedding=scale_embedding,
+        share_encoder_decoder_embeddings=share_embeddings,
         tie_word_embeddings=True,
         pad_token_id=pad,
         eos_token_id=eos,
@@ -243,7 +252,7 @@ def build_vocab_marian(
     model = MarianMTModel(config).eval()
     model.generation_config = GenerationConfig(
         bad_words_ids=[[pad]],
-        bos_token_id=int(real.get("bos_token_id", 0)),
+        bos_token_id=bos,
         decoder_start_token_id=start,
         eos_token_id=eos,
         forced_eos_token_id=eos,
