@@ -255,3 +255,18 @@ def test_check_names_the_unit_and_segment(tmp_path):
     assert result.exit_code == 1
     assert 'unit "u2", segment "4": ' in result.stdout and "segment-missing" in result.stdout
     assert 'unit "u6": ' not in result.stdout  # translated whole
+
+
+def test_a_job_served_by_the_cache_names_its_model_as_documents_do(tmp_path, job, tiny_model_dir):
+    """A re-run that the cache answers wholly loads no model, and its --json says which model
+    the translations came from (as for documents), not nothing."""
+    cache = tmp_path / "cache"
+    args = ["translate", str(job), f"--model=fr={tiny_model_dir}", "--backend=torch"]
+    args += ["--max-new-tokens=8", "--terms=off", "--cache", str(cache), "--json", "--overwrite"]
+    first = json.loads(run(args).stdout)
+    again = run(args)
+    assert again.exit_code == 0, again.output
+    summary = json.loads(again.stdout)
+    assert summary["translated"] == 0 and summary["cache_hits"] == first["translated"] > 0
+    assert summary["models"] == first["models"] and summary["models"]["fr"]
+    assert summary["backend"] == {"fr": "cache"}

@@ -123,27 +123,7 @@ def translate_xliff(
     # Only now, with every translation done, does anything get written.
     write_started = time.perf_counter()
     write_outputs(rendered)
-    translate_seconds = sum(batch.seconds for batch in batches)
-    backends = translator._backends
-    return Summary(
-        documents=tuple(results),
-        languages=tuple(all_langs),
-        models={lang: backend.model_id for lang, backend in backends.items()},
-        backend={lang: backend.name for lang, backend in backends.items()},
-        segments=sum(result.segments for result in results),
-        cache_hits=sum(batch.cache_hits for batch in batches),
-        translated=sum(batch.translated for batch in batches),
-        fast_path=translator._fast_path_counts(),
-        timings={
-            "load_s": translator.load_seconds,
-            "translate_s": max(0.0, translate_seconds - translator.load_seconds),
-            "write_s": time.perf_counter() - write_started,
-            "total_s": time.perf_counter() - started,
-        },
-        warnings=tuple(dict.fromkeys(translator.warnings)),
-        memory_hits=sum(batch.memory_hits for batch in batches),
-        memory_conflicts=translator.memory.conflicts,
-    )
+    return translator.summary(results, all_langs, batches, started, write_started)
 
 
 def _languages(document: XliffDocument, asked: Sequence[str]) -> list[str]:

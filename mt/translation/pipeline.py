@@ -642,14 +642,29 @@ class Translator:
         write_started = time.perf_counter()
         stdout = next((text for target, text in rendered if target is None), None)
         write_outputs([(target, text) for target, text in rendered if target is not None])
+        return self.summary(results, langs, batches, started, write_started, stdout)
+
+    def summary(
+        self,
+        results: Sequence[DocumentResult],
+        langs: Sequence[str],
+        batches: Sequence[SegmentBatchResult],
+        started: float,
+        write_started: float,
+        stdout: str | None = None,
+    ) -> Summary:
+        """What a run did (documents or XLIFF jobs alike), its outputs written since
+        ``write_started``: per language the model used (or, where the cache and the memory served
+        everything, the identity its translations were stored under), counts and timings."""
         translate_seconds = sum(batch.seconds for batch in batches)
+        used = self._models_used(langs)
         return Summary(
             documents=tuple(results),
             languages=tuple(langs),
-            models=self._models_used(langs),
+            models=used,
             backend={
                 lang: self._backends[lang].name if lang in self._backends else "cache"
-                for lang in self._models_used(langs)
+                for lang in used
             },
             segments=sum(doc.segments for doc in results),
             cache_hits=sum(batch.cache_hits for batch in batches),
