@@ -102,46 +102,42 @@ def synthetic(out, count: int) -> None:
 
 
 def flores_findings(out) -> None:
+    """Each split's findings, then the planted errors of the pairs that raised none (those are
+    the pairs an error is planted into), a section each."""
     glossary = load_glossary(None)
     config = CheckConfig()
+    planted: dict[str, list[str]] = {}
     for split in ("flores200-dev", "flores200-devtest"):
         for lang in flores.LANGS:
             testset = load_testset(split, lang)
-            lines = []
+            lines: list[str] = []
+            plants = planted[f"{split} {lang} planted"] = []
             for index, (source, target) in enumerate(
                 zip(testset.sources, testset.references, strict=True)
             ):
-                for finding in check_segments(
-                    [SegmentPair(source, target)], lang, glossary, config
-                ):
-                    lines.append(f"{index} {finding_line(finding)}")
+                found = check_segments([SegmentPair(source, target)], lang, glossary, config)
+                lines.extend(f"{index} {finding_line(finding)}" for finding in found)
+                if not found:
+                    plants.extend(_planted_findings(index, source, target, lang, glossary, config))
             write_section(out, f"{split} {lang}", lines)
-    for split in ("flores200-dev", "flores200-devtest"):
-        for lang in flores.LANGS:
-            testset = load_testset(split, lang)
-            lines = []
-            for index, (source, target) in enumerate(
-                zip(testset.sources, testset.references, strict=True)
-            ):
-                if check_segments([SegmentPair(source, target)], lang, glossary, config):
-                    continue
-                for kind, (planted_source, wrong) in flores.plant(
-                    source, target, lang, glossary
-                ).items():
-                    lines.append(f"{index} {kind} {(planted_source, wrong)!r}")
-                    found = check_segments(
-                        [SegmentPair(planted_source, wrong)], lang, glossary, config
-                    )
-                    lines.extend(map(finding_line, found))
-                for kind, (md_source, md_target, wrong) in flores.plant_markup(
-                    source, target
-                ).items():
-                    lines.append(f"{index} {kind} {wrong!r}")
-                    clean = flores._check_markdown(md_source, md_target, lang, glossary)
-                    lines.extend("clean " + finding_line(finding) for finding in clean)
-                    found = flores._check_markdown(md_source, wrong, lang, glossary)
-                    lines.extend(map(finding_line, found))
-            write_section(out, f"{split} {lang} planted", lines)
+    for name, lines in planted.items():
+        write_section(out, name, lines)
+
+
+def _planted_findings(index, source, target, lang, glossary, config) -> list[str]:
+    """What each error planted into a clean pair raises (and, for markup, the clean pair too)."""
+    lines = []
+    for kind, (planted_source, wrong) in flores.plant(source, target, lang, glossary).items():
+        lines.append(f"{index} {kind} {(planted_source, wrong)!r}")
+        found = check_segments([SegmentPair(planted_source, wrong)], lang, glossary, config)
+        lines.extend(map(finding_line, found))
+    for kind, (md_source, md_target, wrong) in flores.plant_markup(source, target).items():
+        lines.append(f"{index} {kind} {wrong!r}")
+        clean = flores._check_markdown(md_source, md_target, lang, glossary)
+        lines.extend("clean " + finding_line(finding) for finding in clean)
+        found = flores._check_markdown(md_source, wrong, lang, glossary)
+        lines.extend(map(finding_line, found))
+    return lines
 
 
 def main() -> None:
