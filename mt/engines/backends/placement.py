@@ -28,7 +28,7 @@ length limit, are reported unmet with the reason, as the torch search reports th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -240,12 +240,15 @@ class TermPlacer:
 
     def _written_at(self, term: RequiredTerm, tokens: list[str]) -> tuple[int, int] | None:
         """The first token span that spells ``term``, None when none does."""
+        return next(self._spelled_at(term, tokens), None)
+
+    def _spelled_at(self, term: RequiredTerm, tokens: list[str]) -> Iterator[tuple[int, int]]:
+        """Each token span that spells ``term`` (in any of its spellings)."""
         for spelled in self._spellings(term):
             size = len(spelled)
             for start in range(len(tokens) - size + 1):
                 if tuple(tokens[start : start + size]) == spelled:
-                    return start, start + size
-        return None
+                    yield start, start + size
 
     def _splice(
         self,
@@ -404,11 +407,8 @@ class TermPlacer:
         for term in segment.required:
             if term.entry_id in missing:
                 continue
-            for spelled in self._spellings(term):
-                size = len(spelled)
-                for start in range(len(tokens) - size + 1):
-                    if tuple(tokens[start : start + size]) == spelled:
-                        protected.update(range(start, start + size))
+            for start, end in self._spelled_at(term, tokens):
+                protected.update(range(start, end))
         return protected
 
     # -- how a term is written ------------------------------------------------------------------
